@@ -1,0 +1,50 @@
+"""Small input checks shared by nnlib's modules.
+
+Every public function checks its inputs before computing, so a mistake gives a
+clear message that names the argument and its shape instead of a silent
+NumPy broadcast."""
+import numpy as np
+
+
+def as_2d(A, name):
+    """Return `A` as a float array of shape (n, d); reject 1-D and 3-D inputs."""
+    A = np.asarray(A)
+    if A.ndim != 2:
+        if A.ndim == 1:
+            raise ValueError(
+                f"{name} must be 2-D, one example per row; got a 1-D array of shape {A.shape}. "
+                f"Use {name}.reshape(1, -1) for one example or {name}.reshape(-1, 1) for one feature."
+            )
+        raise ValueError(f"{name} must be 2-D (n, d); got an array of shape {A.shape}")
+    if not np.issubdtype(A.dtype, np.floating):
+        A = A.astype(float)
+    return A
+
+
+def as_float(Z):
+    """Return `Z` as a floating-point array (integers and lists become float64)."""
+    Z = np.asarray(Z)
+    if not np.issubdtype(Z.dtype, np.floating):
+        Z = Z.astype(float)
+    return Z
+
+
+def positive(value, name):
+    """Reject a value that is not a number > 0 (e.g. a learning rate)."""
+    if not np.isscalar(value) or not np.isreal(value) or not value > 0:
+        raise ValueError(f"{name} must be a number > 0; got {value!r}")
+    return value
+
+
+def same_shape(y_hat, y, what="loss"):
+    """Predictions and targets must have the same shape: (n, k) against (n,) would broadcast to (n, n)."""
+    y_hat = as_float(y_hat)
+    y = as_float(y)
+    if y_hat.shape != y.shape:
+        hint = ""
+        if y.ndim == 1 and y_hat.ndim == 2:
+            hint = " Reshape the targets with y.reshape(-1, 1)."
+        raise ValueError(
+            f"{what}: y_hat has shape {y_hat.shape} but y has shape {y.shape}; they must match.{hint}"
+        )
+    return y_hat, y

@@ -1,0 +1,75 @@
+"""A dense (fully connected) layer: forward and backward pass (chapters 04 and 08).
+
+Row-batch notation: one example per row of A_prev.
+
+Forward:
+    Z = A_prev @ W + b          A_prev (n, n_in), W (n_in, n_out), b (n_out,), Z (n, n_out)
+    A = g(Z)
+
+Backward (given dA = ∂C/∂A from the layer above, or from the loss):
+    dZ      = dA ⊙ g'(Z)        the error δ of this layer, one row per example
+    dW      = A_prev.T @ dZ     ∂C/∂W: each example's contribution, summed over the batch
+    db      = Σ_rows dZ         ∂C/∂b
+    dA_prev = dZ @ W.T          δ sent back to the layer below
+
+These are the four backpropagation equations; chapter 08 derives them.
+If the cost is a mean over the batch, the 1/n is already inside dA (the loss
+gradient puts it there), so nothing is divided here.
+"""
+import numpy as np
+
+from . import activations
+
+
+def check_layer_input(A_prev, W, b, layer="dense layer"):
+    """Raise a ValueError naming the layer and the shapes when A_prev, W, b do not fit together."""
+    if not isinstance(A_prev, np.ndarray) or A_prev.ndim != 2:
+        shape = np.shape(A_prev)
+        hint = " Reshape one example with x.reshape(1, -1)." if len(shape) == 1 else ""
+        raise ValueError(f"{layer} expects a 2-D array (n, {np.shape(W)[0]}), one example per row; "
+                         f"got an array of shape {shape}.{hint}")
+    if W.ndim != 2 or b.shape != (W.shape[1],):
+        raise ValueError(f"{layer}: W must be (n_in, n_out) and b (n_out,); got W {W.shape} and b {b.shape}")
+    if A_prev.shape[1] != W.shape[0]:
+        raise ValueError(f"{layer} expects {W.shape[0]} inputs, got an array of shape {A_prev.shape}")
+
+
+def dense_forward(A_prev, W, b, activation):
+    """Forward pass of one dense layer: A = g(A_prev @ W + b).
+
+    activation: a name ("relu", "sigmoid", ...) or a (g, g_prime) pair.
+    Returns (A, cache) where cache = (A_prev, W, b, Z, activation) is a plain
+    tuple holding what the backward pass needs.
+    """
+    A_prev = np.asarray(A_prev)
+    W = np.asarray(W)
+    b = np.asarray(b)
+    check_layer_input(A_prev, W, b)
+    g, _ = activations.get(activation)
+    Z = A_prev @ W + b
+    A = g(Z)
+    cache = (A_prev, W, b, Z, activation)
+    return A, cache
+
+
+def dense_backward(dA, cache):
+    """Backward pass of one dense layer.
+
+    dA    : ∂C/∂A, same shape as the layer's output A (n, n_out)
+    cache : (A_prev, W, b, Z, activation) from dense_forward
+    Returns (dA_prev, dW, db) with the shapes of A_prev, W and b.
+    """
+    A_prev, W, b, Z, activation = cache
+    dA = np.asarray(dA)
+    if dA.shape != Z.shape:
+        raise ValueError(f"dense_backward: dA has shape {dA.shape} but the layer's output has shape {Z.shape}")
+    _, g_prime = activations.get(activation)
+    if activation == "softmax":
+        # Softmax mixes each row's entries: multiply each row of dA by that row's Jacobian.
+        dZ = np.einsum("ni,nij->nj", dA, g_prime(Z))
+    else:
+        dZ = dA * g_prime(Z)          # δ = dA ⊙ g'(Z)
+    dW = A_prev.T @ dZ                # ∂C/∂W = A_prevᵀ δ
+    db = dZ.sum(axis=0)               # ∂C/∂b = δ summed over the batch
+    dA_prev = dZ @ W.T                # δ passed back through W
+    return dA_prev, dW, db

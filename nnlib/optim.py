@@ -1,0 +1,117 @@
+"""Gradient descent and its stochastic and mini-batch versions (chapters 06 and 07).
+
+The lectures' six steps of gradient descent, for parameters w and a cost C(w):
+    1. take the derivative of C with respect to each parameter (grad_fn below);
+    2. start from some value w0;
+    3. plug the current w into the derivative;
+    4. step = learning rate × slope        (step = lr · ∇C(w));
+    5. new w = old w − step;
+    6. repeat 3–5 until the step is tiny (smaller than tol) or after max_steps.
+
+Stochastic and mini-batch gradient descent estimate ∇C from a few rows at a time
+(`minibatches`) and take one step per batch (`sgd_step`).
+"""
+import warnings
+
+import numpy as np
+
+from . import losses as _losses
+from ._validate import positive
+from .network import backward, forward
+
+
+def gradient_descent(grad_fn, w0, lr, max_steps=1000, tol=1e-6):
+    """Minimise a cost from its gradient: w ← w − lr · grad_fn(w), following the six steps.
+
+    grad_fn   : function returning ∇C(w), same shape as w
+    w0        : starting point (a number or an array)
+    lr        : learning rate η > 0
+    max_steps : stop after this many steps at most
+    tol       : stop as soon as a step's length ‖lr · ∇C(w)‖ is smaller than tol
+    Returns the trajectory: an array of the visited points, w0 first, shape (steps + 1, *w0.shape).
+    If w becomes inf or NaN (the learning rate is too large), it stops there with a warning;
+    the trajectory then shows the divergence.
+    """
+    positive(lr, "lr")
+    if int(max_steps) != max_steps or max_steps < 0:
+        raise ValueError(f"max_steps must be an integer >= 0; got {max_steps!r}")
+    w = np.array(w0, dtype=float)
+    trajectory = [w.copy()]
+    for _ in range(int(max_steps)):
+        step = lr * np.asarray(grad_fn(w), dtype=float)
+        if step.shape != w.shape:
+            raise ValueError(f"grad_fn returned shape {step.shape} for a point of shape {w.shape}")
+        w = w - step
+        trajectory.append(w.copy())
+        if not np.all(np.isfinite(w)):
+            warnings.warn(f"gradient descent diverged at step {len(trajectory) - 1} (lr={lr}); "
+                          f"try a smaller learning rate", RuntimeWarning, stacklevel=2)
+            break
+        if np.linalg.norm(step) < tol:
+            break
+    return np.array(trajectory)
+
+
+def minibatches(X, y, batch_size, shuffle=True, rng=None):
+    """Yield (X_batch, y_batch) pairs that together cover every row of X and y exactly once.
+
+    batch_size = len(X) gives batch gradient descent, 1 gives stochastic gradient
+    descent, anything in between mini-batch gradient descent. With shuffle=True the
+    rows are visited in a random order (a new one each call, drawn from rng). The
+    last batch is kept even when it is smaller than batch_size.
+    """
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same number of rows; got X {X.shape} and y {y.shape}")
+    if isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size < 1:
+        raise ValueError(f"batch_size must be an integer >= 1; got {batch_size!r}")
+    n = len(X)
+    order = np.random.default_rng(rng).permutation(n) if shuffle else np.arange(n)
+    for start in range(0, n, int(batch_size)):
+        rows = order[start:start + int(batch_size)]
+        yield X[rows], y[rows]
+
+
+def sgd_step(params, grads, lr):
+    """One gradient step on every layer: W ← W − lr · dW, b ← b − lr · db. Returns new params."""
+    positive(lr, "lr")
+    return [(W - lr * dW, b - lr * db) for (W, b), (dW, db) in zip(params, grads)]
+
+
+def momentum_step(params, grads, velocity, lr, beta=0.9):
+    """Gradient step with momentum: v ← β v − lr · grad, then w ← w + v.
+
+    velocity is a list of (vW, vb) like params (None the first time: zeros).
+    Returns (new params, new velocity). The velocity is a running sum of past
+    steps, so directions that keep agreeing speed up and zig-zags cancel.
+    """
+    positive(lr, "lr")
+    if not 0 <= beta < 1:
+        raise ValueError(f"beta must be in [0, 1); got {beta!r}")
+    if velocity is None:
+        velocity = [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]
+    new_params, new_velocity = [], []
+    for (W, b), (dW, db), (vW, vb) in zip(params, grads, velocity):
+        vW = beta * vW - lr * dW
+        vb = beta * vb - lr * db
+        new_params.append((W + vW, b + vb))
+        new_velocity.append((vW, vb))
+    return new_params, new_velocity
+
+
+def train_epoch(X, y, params, activations, lr, batch_size, rng=None, loss="mse"):
+    """One epoch of mini-batch gradient descent; returns (new params, the epoch's mean loss).
+
+    For every batch from minibatches(X, y, batch_size, rng=rng): forward, loss,
+    backward, sgd_step. The epoch's loss is the mean of the batch losses weighted
+    by batch size (the loss of each batch measured before its update).
+    """
+    loss_fn, loss_grad = _losses.get(loss)
+    total = 0.0
+    for X_batch, y_batch in minibatches(X, y, batch_size, rng=rng):
+        y_hat, caches = forward(X_batch, params, activations)
+        total += loss_fn(y_hat, y_batch) * len(X_batch)
+        grads = backward(loss_grad(y_hat, y_batch), caches)
+        params = sgd_step(params, grads, lr)
+    return params, total / len(X)
