@@ -17,7 +17,7 @@ Z = A_prev @ W + b, A = g(Z)):
     widgets            interactive explorers
     checks             the public self-checks used by the exercises
 """
-from . import activations, gradcheck, layers, losses, network, normalization, optim, regularization
+from . import activations, datasets, gradcheck, layers, losses, network, normalization, optim, regularization
 from .layers import dense_backward, dense_forward
 from .network import backward, forward, init_params
 from .neuron import neuron_output

@@ -3,6 +3,8 @@
 Every public function checks its inputs before computing, so a mistake gives a
 clear message that names the argument and its shape instead of a silent
 NumPy broadcast."""
+import numbers
+
 import numpy as np
 
 
@@ -31,7 +33,7 @@ def as_float(Z):
 
 def positive(value, name):
     """Reject a value that is not a number > 0 (e.g. a learning rate)."""
-    if not np.isscalar(value) or not np.isreal(value) or not value > 0:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
         raise ValueError(f"{name} must be a number > 0; got {value!r}")
     return value
 

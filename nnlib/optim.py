@@ -6,7 +6,7 @@ The lectures' six steps of gradient descent, for parameters w and a cost C(w):
     3. plug the current w into the derivative;
     4. step = learning rate × slope        (step = lr · ∇C(w));
     5. new w = old w − step;
-    6. repeat 3–5 until the step is tiny (smaller than tol) or after max_steps.
+    6. repeat 3–5 until the step is tiny (every coordinate smaller than tol) or after max_steps.
 
 Stochastic and mini-batch gradient descent estimate ∇C from a few rows at a time
 (`minibatches`) and take one step per batch (`sgd_step`).
@@ -27,7 +27,7 @@ def gradient_descent(grad_fn, w0, lr, max_steps=1000, tol=1e-6):
     w0        : starting point (a number or an array)
     lr        : learning rate η > 0
     max_steps : stop after this many steps at most
-    tol       : stop as soon as a step's length ‖lr · ∇C(w)‖ is smaller than tol
+    tol       : stop as soon as the step is smaller than tol (every coordinate of lr · ∇C(w))
     Returns the trajectory: an array of the visited points, w0 first, shape (steps + 1, *w0.shape).
     If w becomes inf or NaN (the learning rate is too large), it stops there with a warning;
     the trajectory then shows the divergence.
@@ -43,11 +43,11 @@ def gradient_descent(grad_fn, w0, lr, max_steps=1000, tol=1e-6):
             raise ValueError(f"grad_fn returned shape {step.shape} for a point of shape {w.shape}")
         w = w - step
         trajectory.append(w.copy())
-        if not np.all(np.isfinite(w)):
+        if not np.all(np.isfinite(w)) or not np.all(np.isfinite(step)):
             warnings.warn(f"gradient descent diverged at step {len(trajectory) - 1} (lr={lr}); "
                           f"try a smaller learning rate", RuntimeWarning, stacklevel=2)
             break
-        if np.linalg.norm(step) < tol:
+        if np.max(np.abs(step)) < tol:
             break
     return np.array(trajectory)
 

@@ -10,12 +10,13 @@ Early stopping: stop when the validation loss has not improved by more than
 min_delta for `patience` epochs, and keep the best weights seen.
 """
 import copy
+import numbers
 
 import numpy as np
 
 
 def _check_lam(lam):
-    if not np.isscalar(lam) or not lam >= 0:
+    if not isinstance(lam, numbers.Real) or not lam >= 0:
         raise ValueError(f"lam (λ) must be a number >= 0; got {lam!r}")
 
 
@@ -44,7 +45,7 @@ def l1_grad(params, lam):
 
 
 def _check_keep_prob(keep_prob):
-    if not np.isscalar(keep_prob) or not 0 < keep_prob <= 1:
+    if not isinstance(keep_prob, numbers.Real) or not 0 < keep_prob <= 1:
         raise ValueError(f"keep_prob must be in (0, 1] (1 keeps every unit); got {keep_prob!r}")
 
 
@@ -85,11 +86,15 @@ class EarlyStopping:
     def __init__(self, patience=5, min_delta=0.0, restore_best=True):
         if isinstance(patience, bool) or int(patience) != patience or patience < 1:
             raise ValueError(f"patience must be an integer >= 1; got {patience!r}")
-        if not np.isscalar(min_delta) or min_delta < 0:
+        if not isinstance(min_delta, numbers.Real) or min_delta < 0:
             raise ValueError(f"min_delta must be a number >= 0; got {min_delta!r}")
         self.patience = int(patience)
         self.min_delta = float(min_delta)
         self.restore_best = restore_best
+        self.reset()
+
+    def reset(self):
+        """Forget every epoch seen so far (fit calls this at its start)."""
         self.best_loss = np.inf
         self.best_epoch = None
         self.best_params = None
