@@ -20,6 +20,7 @@ Z = A_prev @ W + b, A = g(Z)):
 from . import activations, datasets, gradcheck, layers, losses, network, normalization, optim, regularization
 from .layers import dense_backward, dense_forward
 from .network import backward, forward, init_params
+from .models import Dense, Sequential, build_and_train
 from .neuron import neuron_output
 
 __version__ = "0.1.0"

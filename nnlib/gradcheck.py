@@ -3,7 +3,7 @@
 Central difference for every entry x_i of an array x:
     ∂f/∂x_i ≈ (f(x + h e_i) − f(x − h e_i)) / (2h)          (error of order h²)
 Relative error between two gradients a and b, entry by entry, worst entry reported:
-    max_i |a_i − b_i| / max(1e-8, |a_i| + |b_i|)
+    relative_error(a, b) = max_i |a_i − b_i| / max(1e-8, |a_i| + |b_i|)
 Rule of thumb in float64: < 1e-7 correct; 1e-7 … 1e-2 look closer; > 1e-2 wrong.
 """
 import numpy as np
