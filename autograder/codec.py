@@ -1,0 +1,100 @@
+"""What may cross between the grader and the sandboxed child: plain data only.
+
+Arguments (grader → child) and results (child → grader) are written as one JSON
+structure plus one .npz file of arrays. Nothing is pickled: arrays are read back
+with `allow_pickle=False`, so a submission cannot smuggle an object (with a lying
+`__eq__` or `__array__`) into the grader.
+
+    encode(value, arrays)   value → JSON-able structure; arrays collected in `arrays`
+    decode(obj, arrays)     the inverse (used for arguments in the child)
+    plain_result(value)     check that a student's return value is plain data, or say why not
+"""
+import numbers
+
+import numpy as np
+
+# Functions that may be passed as arguments (e.g. an activation g, or a cost's grad_fn),
+# referred to by name. Exercises register theirs with `register_callable`.
+CALLABLES = {"np.sin": np.sin, "np.cos": np.cos, "np.tanh": np.tanh}
+
+
+def register_callable(name, fn):
+    """Allow `fn` to be passed to student functions under `name`."""
+    CALLABLES[name] = fn
+    return fn
+
+
+def _callable_name(fn):
+    for name, known in CALLABLES.items():
+        if known is fn:
+            return name
+    raise TypeError(f"the function {fn!r} is not registered in autograder.codec.CALLABLES")
+
+
+def encode(value, arrays):
+    """Turn arguments or results into JSON-able data; arrays go into the `arrays` dict."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, (numbers.Integral,)) and not isinstance(value, bool):
+        return {"$int": int(value)}
+    if isinstance(value, numbers.Real):
+        return {"$float": float(value)}          # JSON cannot hold inf/nan; this keeps them as text
+    if isinstance(value, np.ndarray):
+        key = f"a{len(arrays)}"
+        arrays[key] = value
+        return {"$array": key}
+    if isinstance(value, tuple):
+        return {"$tuple": [encode(v, arrays) for v in value]}
+    if isinstance(value, list):
+        return [encode(v, arrays) for v in value]
+    if isinstance(value, dict):
+        return {"$dict": {str(k): encode(v, arrays) for k, v in value.items()}}
+    if callable(value):
+        return {"$fn": _callable_name(value)}
+    raise TypeError(f"cannot encode a value of type {type(value).__name__}")
+
+
+def decode(obj, arrays):
+    """Rebuild a value written by `encode`."""
+    if obj is None or isinstance(obj, (bool, str)):
+        return obj
+    if isinstance(obj, list):
+        return [decode(v, arrays) for v in obj]
+    (tag, payload), = obj.items()
+    if tag == "$int":
+        return int(payload)
+    if tag == "$float":
+        return float(payload)
+    if tag == "$array":
+        return np.array(arrays[payload])
+    if tag == "$tuple":
+        return tuple(decode(v, arrays) for v in payload)
+    if tag == "$dict":
+        return {k: decode(v, arrays) for k, v in payload.items()}
+    if tag == "$fn":
+        return CALLABLES[payload]
+    raise ValueError(f"unknown tag {tag!r}")
+
+
+def plain_result(value, depth=0):
+    """Return (ok, reason). Plain data: exact ndarrays of numbers, real numbers, None,
+    and tuples/lists of those (two levels deep, for lists of (dW, db) pairs)."""
+    if value is None:
+        return True, ""
+    if type(value) is np.ndarray:
+        if value.dtype.kind not in "biuf":
+            return False, f"an array of dtype {value.dtype} (numbers were expected)"
+        return True, ""
+    if isinstance(value, np.ndarray):
+        return False, f"an object of type {type(value).__name__} (a subclass of ndarray; return a plain array)"
+    if type(value) in (int, float, bool) or (isinstance(value, np.generic) and value.dtype.kind in "biuf"):
+        return True, ""
+    if type(value) in (tuple, list) and depth < 3:
+        for item in value:
+            ok, reason = plain_result(item, depth + 1)
+            if not ok:
+                return False, reason
+        return True, ""
+    return False, f"an object of type {type(value).__name__}"
