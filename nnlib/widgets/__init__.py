@@ -16,6 +16,7 @@ Explorers, by chapter:
     overfitting_explorer     10  a wide network on a few noisy sine points; L1/L2, dropout, early stopping
     scaling_explorer         11  feature scaling: elongated vs round contours, zig-zag vs direct descent
     batchnorm_comparison     11  the same network trained with and without batch normalisation
+    playground               09, 10  TensorFlow Playground's features, driven by nnlib, and more
 """
 from .activation import activation_explorer
 from .backprop_view import backprop_stepper
@@ -26,10 +27,11 @@ from .fit_by_hand import fit_by_hand_explorer
 from .network_view import network_explorer
 from .neuron import neuron_explorer
 from .overfitting import overfitting_explorer
+from .playground import Playground, playground
 from .representation import representation_explorer
 from .scaling import batchnorm_comparison, scaling_explorer
 
 __all__ = ["Explorer", "Slider", "Choice", "Toggle", "representation_explorer", "neuron_explorer",
            "activation_explorer", "network_explorer", "fit_by_hand_explorer", "descent_explorer",
            "batch_size_explorer", "backprop_stepper", "overfitting_explorer", "scaling_explorer",
-           "batchnorm_comparison"]
+           "batchnorm_comparison", "Playground", "playground"]
