@@ -18,7 +18,7 @@ def as_2d(A, name):
                 f"Use {name}.reshape(1, -1) for one example or {name}.reshape(-1, 1) for one feature."
             )
         raise ValueError(f"{name} must be 2-D (n, d); got an array of shape {A.shape}")
-    if not np.issubdtype(A.dtype, np.floating):
+    if A.dtype.kind != "f":
         A = A.astype(float)
     return A
 
@@ -26,7 +26,7 @@ def as_2d(A, name):
 def as_float(Z):
     """Return `Z` as a floating-point array (integers and lists become float64)."""
     Z = np.asarray(Z)
-    if not np.issubdtype(Z.dtype, np.floating):
+    if Z.dtype.kind != "f":
         Z = Z.astype(float)
     return Z
 

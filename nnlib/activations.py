@@ -25,13 +25,11 @@ LEAKY_SLOPE = 0.01
 def sigmoid(Z):
     """σ(Z) = 1 / (1 + e^(-Z)), entry by entry; values in (0, 1).
 
-    Computed from E = e^(-|Z|), which lies in (0, 1] and never overflows:
-    σ(z) = 1 / (1 + E) for z >= 0 and σ(z) = E / (1 + E) for z < 0
-    (the same number, written so that no huge exponential appears).
+    Computed as σ(z) = exp(−log(1 + e^(−z))), with log(1 + e^(−z)) from np.logaddexp(0, −z),
+    which never overflows: no warning at z = ±1000, and full precision in the tails.
     """
     Z = as_float(Z)
-    E = np.exp(-np.abs(Z))
-    return np.where(Z >= 0, 1.0 / (1.0 + E), E / (1.0 + E))
+    return np.exp(-np.logaddexp(0.0, -Z))
 
 
 def sigmoid_prime(Z):
@@ -134,10 +132,11 @@ def get(name):
     """Return (g, g_prime) for an activation name, e.g. get("relu") -> (relu, relu_prime).
 
     A (g, g_prime) pair is passed through unchanged, so callers may use either form."""
+    pair = _ACTIVATIONS.get(name) if isinstance(name, str) else None
+    if pair is not None:
+        return pair
     if isinstance(name, tuple) and len(name) == 2 and all(callable(f) for f in name):
         return name
-    if isinstance(name, str) and name in _ACTIVATIONS:
-        return _ACTIVATIONS[name]
     raise ValueError(
         f"unknown activation {name!r}; allowed values: {', '.join(NAMES)} "
         f"(or a (g, g_prime) pair of functions)"

@@ -34,17 +34,16 @@ def check_layer_input(A_prev, W, b, layer="dense layer"):
         raise ValueError(f"{layer} expects {W.shape[0]} inputs, got an array of shape {A_prev.shape}")
 
 
-def dense_forward(A_prev, W, b, activation):
+def dense_forward(A_prev, W, b, activation, layer="dense layer"):
     """Forward pass of one dense layer: A = g(A_prev @ W + b).
 
     activation: a name ("relu", "sigmoid", ...) or a (g, g_prime) pair.
+    layer: how error messages name this layer (network.forward passes "layer 2", ...).
     Returns (A, cache) where cache = (A_prev, W, b, Z, activation) is a plain
     tuple holding what the backward pass needs.
     """
-    A_prev = np.asarray(A_prev)
-    W = np.asarray(W)
-    b = np.asarray(b)
-    check_layer_input(A_prev, W, b)
+    A_prev, W, b = np.asarray(A_prev), np.asarray(W), np.asarray(b)
+    check_layer_input(A_prev, W, b, layer)
     g, _ = activations.get(activation)
     Z = A_prev @ W + b
     A = g(Z)
@@ -52,12 +51,14 @@ def dense_forward(A_prev, W, b, activation):
     return A, cache
 
 
-def dense_backward(dA, cache):
+def dense_backward(dA, cache, need_dA_prev=True):
     """Backward pass of one dense layer.
 
     dA    : ∂C/∂A, same shape as the layer's output A (n, n_out)
     cache : (A_prev, W, b, Z, activation) from dense_forward
     Returns (dA_prev, dW, db) with the shapes of A_prev, W and b.
+    need_dA_prev=False skips dA_prev (returns None): the first layer's input is the
+    data X, which nothing updates, so network.backward does not compute its gradient.
     """
     A_prev, W, b, Z, activation = cache
     dA = np.asarray(dA)
@@ -71,5 +72,5 @@ def dense_backward(dA, cache):
         dZ = dA * g_prime(Z)          # δ = dA ⊙ g'(Z)
     dW = A_prev.T @ dZ                # ∂C/∂W = A_prevᵀ δ
     db = dZ.sum(axis=0)               # ∂C/∂b = δ summed over the batch
-    dA_prev = dZ @ W.T                # δ passed back through W
+    dA_prev = dZ @ W.T if need_dA_prev else None   # δ passed back through W
     return dA_prev, dW, db

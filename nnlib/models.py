@@ -100,9 +100,7 @@ class Dense:
         `training` is accepted for a uniform interface: a dense layer behaves the same either way."""
         if self.W is None:
             raise ValueError(f"{self.name} has no weights yet: pass rng= to Dense or put it in a Sequential")
-        A_prev = np.asarray(A_prev)
-        _layers.check_layer_input(A_prev, self.W, self.b, layer=self.name)
-        A, self.cache = _layers.dense_forward(A_prev, self.W, self.b, self.activation)
+        A, self.cache = _layers.dense_forward(A_prev, self.W, self.b, self.activation, layer=self.name)
         return A
 
     def backward(self, dA):

@@ -10,8 +10,7 @@ into ∂C/∂A[l-1] and its own (dW, db).
 """
 import numpy as np
 
-from . import activations as _activations
-from .layers import check_layer_input, dense_backward, dense_forward
+from .layers import dense_backward, dense_forward
 
 SCHEMES = ("xavier", "he")
 
@@ -59,9 +58,7 @@ def forward(X, params, activations):
     A = np.asarray(X)
     caches = []
     for l, ((W, b), act) in enumerate(zip(params, activations), start=1):
-        check_layer_input(A, W, b, layer=f"layer {l}")
-        _activations.get(act)  # unknown names fail here, naming the allowed ones
-        A, cache = dense_forward(A, W, b, act)
+        A, cache = dense_forward(A, W, b, act, layer=f"layer {l}")
         caches.append(cache)
     return A, caches
 
@@ -71,7 +68,7 @@ def backward(dy_hat, caches):
     grads = [None] * len(caches)
     dA = dy_hat
     for l in reversed(range(len(caches))):
-        dA, dW, db = dense_backward(dA, caches[l])
+        dA, dW, db = dense_backward(dA, caches[l], need_dA_prev=l > 0)
         grads[l] = (dW, db)
     return grads
 
