@@ -1,0 +1,181 @@
+"""Source notebooks (solutions/): they run top to bottom, every hidden test gives full points,
+they follow the chapter anatomy of DESIGN.md and the exercise-cell conventions.
+
+These checks are written for every chapter: a new solutions/NN-slug/slug.ipynb is picked up
+automatically. Only STATED_NUMBERS is per chapter (the worked examples' numbers that the prose
+states and that a cell must print).
+"""
+import re
+
+import pytest
+from nbclient import NotebookClient
+
+from coursetools import (ROOT, SOLUTIONS, chapter_names, nbgrader_cells, notebook_path,
+                         outputs_text, read)
+
+CHAPTERS = chapter_names(SOLUTIONS)
+
+# Numbers the prose states, as a cell prints them (worked examples from the lectures).
+STATED_NUMBERS = {
+    "02-the-neuron": [
+        "products x_j * w_j: [ 1.8  0.6 -0.3]",   # the lecture's logistic unit, term by term
+        "z = x @ w + b = 2.60",                    # z = 2.6
+        "sigmoid(z) rounded to two decimals: 0.93",
+        "z = -6",                                  # the lecture's perceptron
+        "sigmoid(z) = 0.0025  (to 3 decimals: 0.002)",
+        "the best gets 3 of 4 XOR points right",
+        "with 4 of 4: 0",
+        "68921 perceptrons tried",                 # 41^3 grid
+        "question 1: z = -0.5, output = 0.38",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    """Each source notebook executed once (nbclient, this Python's kernel, errors fatal)."""
+    cache = {}
+
+    def get(chapter):
+        if chapter not in cache:
+            nb = read(notebook_path(chapter))
+            client = NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=False,
+                                    resources={"metadata": {"path": str(SOLUTIONS / chapter)}})
+            client.execute()
+            cache[chapter] = nb
+        return cache[chapter]
+
+    return get
+
+
+@pytest.fixture(autouse=True)
+def _this_checkout_and_a_fixed_seed(monkeypatch):
+    """Kernels import this checkout's nnlib; hidden checks draw reproducible cases."""
+    from coursetools import tool_env
+
+    monkeypatch.setenv("PYTHONPATH", tool_env()["PYTHONPATH"])
+    monkeypatch.setenv("NNLIB_GRADING_SEED", "20260101")
+
+
+def markdown(nb):
+    return "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def prose_words(nb):
+    """Words of prose: markdown without math, tables and HTML tags."""
+    text = markdown(nb)
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
+    text = re.sub(r"\$[^$]*\$", " X ", text)
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("|"))
+    return re.findall(r"[A-Za-z][A-Za-z'-]*", text)
+
+
+# ------------------------------------------------------------------ execution
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_source_notebook_runs_and_every_hidden_test_gives_full_points(executed, chapter):
+    nb = executed(chapter)
+    _, tests = nbgrader_cells(nb)
+    assert tests, f"{chapter} has no graded test cell"
+    for cell in tests:
+        points = float(cell.metadata.nbgrader["points"])
+        results = [o for o in cell.outputs if o.output_type == "execute_result"]
+        assert results, f"{cell.metadata.nbgrader['grade_id']}: the hidden check returned nothing"
+        earned = float(results[-1].data["text/plain"])
+        assert earned == points, (f"{cell.metadata.nbgrader['grade_id']}: the solution earns "
+                                  f"{earned} of {points}:\n{outputs_text(cell)}")
+        text = outputs_text(cell)
+        assert "✗" not in text, f"a public or hidden check fails on the solution:\n{text}"
+        assert not any(o.output_type == "stream" and o.name == "stderr" for o in cell.outputs), \
+            "a test cell wrote to stderr (nbgrader would give it 0 points)"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_numbers_stated_in_the_prose_are_computed_in_cells(executed, chapter):
+    printed = "\n".join(outputs_text(c) for c in executed(chapter).cells if c.cell_type == "code")
+    missing = [s for s in STATED_NUMBERS.get(chapter, []) if s not in printed]
+    assert not missing, f"no cell prints: {missing}"
+
+
+# ------------------------------------------------------------------ anatomy (DESIGN.md)
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_anatomy(chapter):
+    nb = read(notebook_path(chapter))
+    text = markdown(nb)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# "), "title first"
+    objectives = re.search(r"Learning objectives.*?\n((?:\d+\. .*(?:\n(?!\d+\. |\n).*)*\n?)+)",
+                           first.source, re.S)
+    assert objectives, "learning objectives (a numbered list) in the first cell"
+    n_objectives = len(re.findall(r"^\d+\. ", objectives.group(1), re.M))
+    assert 3 <= n_objectives <= 5, f"{n_objectives} learning objectives (want 3-5)"
+    assert "Where this sits" in first.source
+    words = len(prose_words(nb))
+    assert 1500 <= words <= 3500, f"{words} words of prose (want about 1,500-3,500)"
+    figures = [c for c in nb.cells if c.cell_type == "code"
+               and c.metadata.get("mystnb", {}).get("figure", {}).get("caption")]
+    assert len(figures) >= 2, "at least two figures generated by code, with captions"
+    widget_cells = [c for c in nb.cells if c.cell_type == "code" and "_explorer(" in c.source
+                    and "def " not in c.source]
+    assert widget_cells, "at least one nnlib widget (an explorer)"
+    assert "Check your understanding" in text
+    assert text.count("<details>") >= 2, "ungraded questions with answers in <details> toggles"
+    assert "## Summary" in text
+    next_chapter = int(chapter[:2]) + 1
+    assert re.search(rf"chapter {next_chapter:02d}", text, re.I), "a bridge to the next chapter"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_first_code_cell_is_the_set_up_cell(chapter):
+    nb = read(notebook_path(chapter))
+    setup = next(c for c in nb.cells if c.cell_type == "code")
+    for needle in ("NNLIB_INSTALL_SOURCE", "git+__REPOSITORY_URL__@__BRANCH__",
+                   "importlib.util.find_spec(\"nnlib\")", "enable_custom_widget_manager()"):
+        assert needle in setup.source, f"set-up cell lacks {needle!r}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_exercise_cells_follow_the_conventions(chapter):
+    nb = read(notebook_path(chapter))
+    solutions, tests = nbgrader_cells(nb)
+    assert solutions and len(solutions) == len(tests)
+    ids = [c.metadata.nbgrader["grade_id"] for c in solutions + tests]
+    assert len(ids) == len(set(ids)), "grade_ids are unique"
+    for solution, test in zip(solutions, tests):
+        grade_id = solution.metadata.nbgrader["grade_id"]
+        match = re.fullmatch(r"(\d\d)-([a-z_][a-z0-9_]*)", grade_id)
+        assert match and match.group(1) == chapter[:2], f"grade_id {grade_id!r} is not NN-name"
+        name = match.group(2)
+        assert not solution.metadata.nbgrader.get("grade"), "points go on the test cell"
+        defs = re.findall(r"^def (\w+)\(", solution.source, re.M)
+        assert defs == [name], f"the solution cell defines exactly {name}()"
+        assert "### BEGIN SOLUTION" in solution.source and "### END SOLUTION" in solution.source
+        meta = test.metadata.nbgrader
+        assert meta["grade_id"] == f"{grade_id}-tests" and meta.get("locked")
+        points = meta["points"]
+        assert points >= 1
+        public, hidden = test.source.split("### BEGIN HIDDEN TESTS")
+        assert f"checks.{name}({name})" in public
+        assert "### END HIDDEN TESTS" in hidden
+        assert re.search(rf"checks\.hidden\.{name}\({name}, points={points:g}\)", hidden), \
+            "the hidden check is worth exactly the cell's points"
+        last_line = hidden.split("### END HIDDEN TESTS")[0].strip().splitlines()[-1]
+        assert last_line.startswith("checks.hidden."), \
+            "the hidden check is the cell's last expression (nbgrader reads its value as points)"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_source_notebooks_are_stored_without_outputs(chapter):
+    nb = read(notebook_path(chapter))
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, \
+                "store solutions/ without outputs (Jupyter: Edit > Clear outputs of all cells)"
+
+
+def test_every_chapter_folder_is_named_and_complete():
+    for folder in SOLUTIONS.iterdir():
+        if folder.is_dir() and not folder.name.startswith((".", "_")):
+            assert folder.name in CHAPTERS, f"{folder.name} is not named NN-slug"
+            assert notebook_path(folder.name).exists()
+    assert (ROOT / "_toc.yml").exists()

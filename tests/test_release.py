@@ -1,0 +1,72 @@
+"""The release: chapters/ is exactly what `make release` produces from solutions/."""
+import re
+import sys
+
+import pytest
+import yaml
+
+from coursetools import (CHAPTERS, ROOT, SOLUTIONS, chapter_names, nbgrader_cells, notebook_path,
+                         read, run)
+
+RELEASE = ROOT / "autograder" / "release.py"
+
+
+def test_chapters_and_toc_are_in_sync_with_a_fresh_release():
+    result = run([sys.executable, RELEASE, "--check"], check=False)
+    assert result.returncode == 0, (
+        "chapters/ or _toc.yml differ from what `make release` writes; run `make release`.\n"
+        + result.stdout + result.stderr)
+
+
+def test_release_is_byte_stable(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for out in (first, second):
+        run([sys.executable, RELEASE, "--out", out, "--db", f"sqlite:///{tmp_path / 'gradebook.db'}"])
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files
+    for rel in files:
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), f"{rel} is not stable"
+
+
+@pytest.mark.parametrize("chapter", chapter_names(CHAPTERS))
+def test_released_notebook_is_a_clean_student_version(chapter):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    url, branch = config["repository"]["url"], config["repository"]["branch"]
+    nb = read(notebook_path(chapter, CHAPTERS))
+    text = "\n".join(c.source for c in nb.cells)
+    for leftover in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS", "checks.hidden",
+                     "__REPOSITORY_URL__", "__BRANCH__"):
+        assert leftover not in text, f"the release still contains {leftover!r}"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+            assert "execution" not in cell.metadata
+    setup = next(c for c in nb.cells if c.cell_type == "code")
+    assert f'"git+{url}@{branch}"' in setup.source, "set-up cell installs from _config.yml's repo"
+    solutions, tests = nbgrader_cells(nb)
+    assert solutions and tests
+    for cell in solutions:
+        assert "raise NotImplementedError()" in cell.source
+        assert {"raises-exception", "remove-output"} <= set(cell.metadata.tags)
+    for cell in tests:
+        assert {"raises-exception", "remove-stderr"} <= set(cell.metadata.tags)
+        assert cell.metadata.get("editable") is False, "nbgrader locks the check cells"
+
+
+@pytest.mark.parametrize("chapter", chapter_names(SOLUTIONS))
+def test_solution_and_release_have_the_same_cells(chapter):
+    source, released = read(notebook_path(chapter)), read(notebook_path(chapter, CHAPTERS))
+    assert [c.cell_type for c in source.cells] == [c.cell_type for c in released.cells]
+    assert [c.get("id") for c in source.cells] == [c.get("id") for c in released.cells]
+    prose = [c.source for c in source.cells if c.cell_type == "markdown"]
+    assert prose == [c.source for c in released.cells if c.cell_type == "markdown"]
+
+
+def test_gradebook_and_grading_folders_are_not_committed():
+    ignored = (ROOT / "autograder" / ".gitignore").read_text(encoding="utf-8").split()
+    for entry in ("gradebook.db", "submitted/", "autograded/", "feedback/", "grades.csv"):
+        assert entry in ignored
+    config = (ROOT / "nbgrader_config.py").read_text(encoding="utf-8")
+    assert re.search(r'source_directory = "solutions"', config)
+    assert re.search(r'release_directory = "chapters"', config)
+    assert "NNLIB_GRADEBOOK_URL" in config, "the database URL can be set for a shared server"
