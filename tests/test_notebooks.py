@@ -2,7 +2,7 @@
 they follow the chapter anatomy of DESIGN.md and the exercise-cell conventions.
 
 These checks are written for every chapter: a new solutions/NN-slug/slug.ipynb is picked up
-automatically. Only STATED_NUMBERS is per chapter (the worked examples' numbers that the prose
+automatically. Only tests/stated_numbers/<chapter>.txt is per chapter (the worked examples' numbers that the prose
 states and that a cell must print).
 """
 import re
@@ -15,20 +15,13 @@ from coursetools import (ROOT, SOLUTIONS, chapter_names, nbgrader_cells, noteboo
 
 CHAPTERS = chapter_names(SOLUTIONS)
 
-# Numbers the prose states, as a cell prints them (worked examples from the lectures).
-STATED_NUMBERS = {
-    "02-the-neuron": [
-        "products x_j * w_j: [ 1.8  0.6 -0.3]",   # the lecture's logistic unit, term by term
-        "z = x @ w + b = 2.60",                    # z = 2.6
-        "sigmoid(z) rounded to two decimals: 0.93",
-        "z = -6",                                  # the lecture's perceptron
-        "sigmoid(z) = 0.0025  (to 3 decimals: 0.002)",
-        "the best gets 3 of 4 XOR points right",
-        "with 4 of 4: 0",
-        "68921 perceptrons tried",                 # 41^3 grid
-        "question 1: z = -0.5, output = 0.38",
-    ],
-}
+def stated_numbers(chapter):
+    """Lines a cell of the chapter must print: tests/stated_numbers/<chapter>.txt (# = comment)."""
+    path = ROOT / "tests" / "stated_numbers" / f"{chapter}.txt"
+    if not path.exists():
+        return []
+    return [line for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +86,7 @@ def test_source_notebook_runs_and_every_hidden_test_gives_full_points(executed, 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_numbers_stated_in_the_prose_are_computed_in_cells(executed, chapter):
     printed = "\n".join(outputs_text(c) for c in executed(chapter).cells if c.cell_type == "code")
-    missing = [s for s in STATED_NUMBERS.get(chapter, []) if s not in printed]
+    missing = [s for s in stated_numbers(chapter) if s not in printed]
     assert not missing, f"no cell prints: {missing}"
 
 

@@ -13,7 +13,7 @@ import pkgutil
 
 from .engine import (ERROR, EXERCISES, FAIL, PASS, SEED_VARIABLE, TODO, Case, Exercise, Mistake,  # noqa: F401
                      Outcome, compare, describe, show,
-                     grading_rng, hidden, register, run_case)
+                     CALLABLES, argument_function, grading_rng, hidden, register, run_case)
 
 for _module in sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("ch")):
     importlib.import_module(f"{__name__}.{_module}")

@@ -351,3 +351,14 @@ class _Hidden:
 
 
 hidden = _Hidden()
+
+
+# Functions that hidden cases may pass as arguments (an activation g, a cost's grad_fn, ...).
+# The sandboxed autograder sends them by name, so they must be registered module-level functions.
+CALLABLES: dict[str, Callable] = {"np.sin": np.sin, "np.cos": np.cos, "np.tanh": np.tanh}
+
+
+def argument_function(fn: Callable) -> Callable:
+    """Decorator: allow hidden cases to pass `fn` (a module-level function) as an argument."""
+    CALLABLES[f"{fn.__module__}.{fn.__qualname__}"] = fn
+    return fn
