@@ -132,33 +132,49 @@ def submission_cells(path, test_sources):
 
 # ---------------------------------------------------------------- verdicts
 def _reference_codes(fn):
+    """(file, function name) of nnlib's implementation: the child notices when it runs."""
     code = getattr(fn, "__code__", None)
     return [[os.path.realpath(code.co_filename), code.co_name]] if code else []
 
 
-def _verdict(exercise, cases, outcomes, public_labels):
-    """Compare one group's outcomes with the reference; return (passed, message)."""
-    from nnlib import checks
+def _verdict(exercise, cases, outcomes):
+    """Compare one group's outcomes with the reference; return (passed, message).
 
+    The message names the first failure: an error, a time-out, a value that is not plain
+    data, or a wrong value (with the typical mistake it matches, if any). It never shows
+    the hidden inputs themselves beyond the case's short label."""
     for case, outcome in zip(cases, outcomes):
         status = outcome.get("status")
         if status == "todo":
             return False, "not implemented yet (the function still raises NotImplementedError)"
         if status in ("error", "timeout", "not_plain"):
-            return False, f"on {case.label}: {outcome.get('message', status)}"
+            return False, f"{outcome.get('message', status)}"
         if status != "ok":
             return False, outcome.get("message", status)
         expected = exercise.expected(case)
+        if exercise.compare(outcome.get("value"), expected):
+            mistake = exercise.recognise(case, outcome.get("value"))
+            if mistake:
+                return False, f"wrong result; this looks like a known mistake: {mistake.label}. Hint: {mistake.hint}"
+            return False, "wrong result on these random inputs (see the public example below)"
+    return True, ""
+
+
+def _public_report(exercise, outcomes):
+    """Expected vs received on the first public example that fails (small, fixed inputs)."""
+    from nnlib.checks import show
+
+    for case, outcome in zip(exercise.public_cases, outcomes):
+        if outcome.get("status") != "ok":
+            continue
+        expected = exercise.expected(case)
         problem = exercise.compare(outcome.get("value"), expected)
         if problem:
+            text = f"On the public example {case.label}: {problem.splitlines()[0]}"
             mistake = exercise.recognise(case, outcome.get("value"))
-            text = f"wrong on {case.label}"
-            if mistake:
-                text += f". This looks like a known mistake: {mistake.label}. Hint: {mistake.hint}"
-            else:
-                text += f": {problem.splitlines()[0]}"
-            return False, text
-    return True, ""
+            hint = mistake.hint if mistake else case.hint
+            return text + (f" Hint: {hint}" if hint else "")
+    return ""
 
 
 def grade_notebook(path, assignment, student, solutions=ROOT / "solutions", secret=None, limits=None,
@@ -223,13 +239,12 @@ def grade_notebook(path, assignment, student, solutions=ROOT / "solutions", secr
             share = points / len(groups)
             position = 0
             for label, cases in groups:
-                passed, message = _verdict(exercise, cases, outcomes[position:position + len(cases)], [])
+                passed, message = _verdict(exercise, cases, outcomes[position:position + len(cases)])
                 position += len(cases)
                 entry.groups.append({"label": label, "passed": passed, "points": share if passed else 0.0,
                                      "message": message})
                 entry.points += share if passed else 0.0
-            public = outcomes[position:]
-            entry.message = exercise.public_report(public) if hasattr(exercise, "public_report") else ""
+            entry.message = _public_report(exercise, outcomes[position:])
         entry.points = round(entry.points, 6)
         result.exercises.append(asdict(entry))
         result.score += entry.points
