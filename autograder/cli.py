@@ -145,6 +145,14 @@ def _write_feedback(record):
     return path
 
 
+def _short(path):
+    """`path` relative to the repository when it lies inside it."""
+    try:
+        return Path(path).relative_to(ROOT)
+    except ValueError:
+        return Path(path)
+
+
 def _summary(records, newly):
     if not records:
         print("nothing to grade")
@@ -156,7 +164,7 @@ def _summary(records, newly):
               f"{r['seconds']:>7.2f}  {notes}")
     scores = [r["score"] / r["max_score"] for r in records if r["max_score"]]
     print(f"{len(records)} submission(s), {newly} graded now; mean {100 * sum(scores) / max(1, len(scores)):.0f}% "
-          f"of the points; results in {RESULTS.relative_to(ROOT)}/, feedback in {FEEDBACK.relative_to(ROOT)}/")
+          f"of the points; results in {_short(RESULTS)}/, feedback in {_short(FEEDBACK)}/")
 
 
 def _records(assignment=None, student=None):
@@ -173,7 +181,7 @@ def cmd_feedback(args):
         path = _write_feedback(record)
         count += 1
         if not args.quiet:
-            print(path.relative_to(ROOT))
+            print(_short(path))
     print(f"{count} feedback page(s) written")
     return 0
 
@@ -193,7 +201,7 @@ def cmd_export(args):
         feedback.write_json(EXPORT / "gradescope" / record["assignment"] / f"{record['student']}.json",
                             feedback.gradescope_results(record))
         count += 1
-    print(f"{count} Gradescope results.json file(s) in {(EXPORT / 'gradescope').relative_to(ROOT)}/")
+    print(f"{count} Gradescope results.json file(s) in {_short(EXPORT / 'gradescope')}/")
     return 0
 
 
@@ -210,9 +218,8 @@ SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once when it builds the autograder image.
 set -eu
 apt-get update -q && apt-get install -y -q python3 python3-pip python3-venv
-cd /autograder/source
-python3 -m pip install --break-system-packages -q "numpy>=1.26" "matplotlib>=3.7" "ipywidgets>=7.6" "tqdm>=4.60" \\
-  || python3 -m pip install -q "numpy>=1.26" "matplotlib>=3.7" "ipywidgets>=7.6" "tqdm>=4.60"
+cp /autograder/source/run_autograder /autograder/run_autograder
+python3 -m pip install --break-system-packages -q /autograder/source || python3 -m pip install -q /autograder/source
 """
 
 
@@ -223,16 +230,21 @@ def cmd_gradescope(args):
         return 2
     out = Path(args.out or ROOT / "autograder" / "dist" / f"gradescope-{assignment}.zip")
     out.parent.mkdir(parents=True, exist_ok=True)
+    # Gradescope unpacks the zip into /autograder/source and runs setup.sh there, then
+    # /autograder/run_autograder for each submission.
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(zipfile.ZipInfo("run_autograder"), RUN_AUTOGRADER.replace("__ASSIGNMENT__", assignment))
-        z.writestr(zipfile.ZipInfo("setup.sh"), SETUP_SH)
-        for info in z.infolist():
+        for name, text in (("run_autograder", RUN_AUTOGRADER.replace("__ASSIGNMENT__", assignment)),
+                           ("setup.sh", SETUP_SH)):
+            info = zipfile.ZipInfo(name)
             info.external_attr = 0o755 << 16
+            z.writestr(info, text)
         for folder in ("nnlib", "autograder"):
             for path in sorted((ROOT / folder).rglob("*.py")):
-                z.write(path, f"source/{path.relative_to(ROOT)}")
+                z.write(path, str(path.relative_to(ROOT)))
+        for name in ("pyproject.toml", "README.md"):
+            z.write(ROOT / name, name)
         source = grade.source_notebook(assignment)
-        z.write(source, f"source/{source.relative_to(ROOT)}")
+        z.write(source, str(source.relative_to(ROOT)))
     print(f"Gradescope autograder: {out} (upload it as the assignment's autograder)")
     return 0
 
@@ -303,6 +315,10 @@ def main(argv=None):
     p.set_defaults(run=cmd_gradescope_run)
 
     args = parser.parse_args(argv)
+    # nbgrader's gradebook runs `alembic` from PATH: make this Python's bin/ (a venv's) come first.
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
     if getattr(args, "workers", 1) < 1:
         parser.error("--workers must be at least 1")
     return args.run(args)
