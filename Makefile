@@ -1,5 +1,5 @@
 # Two commands for a fresh machine (Python >= 3.10 and make): `make book` and `make test`.
-# Instructors: `make release`, `make grade`, `make feedback`, `make export` (see README.md).
+# Instructors: `make release`, `make grade`, `make feedback`, `make export`, `make gradescope` (README.md).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -7,12 +7,14 @@ STAMP  := $(VENV)/.installed
 # nbgrader runs helper programs (alembic) from PATH: put the venv's bin/ first.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-CHAPTER  ?= 02-the-neuron
-STUDENT  ?=
-NOTEBOOK ?=
-SEED     ?=
+CHAPTER     ?= 02-the-neuron
+STUDENT     ?=
+NOTEBOOK    ?=
+SEED        ?=
+SUBMISSIONS ?= autograder/submitted
+WORKERS     ?=
 
-.PHONY: test bench book release check-release grade feedback export clean
+.PHONY: test bench book release check-release grade nbgrade feedback export gradescope clean
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,19 +41,29 @@ release: $(STAMP)
 check-release: $(STAMP)
 	$(BIN)/python autograder/release.py --check
 
-# make grade CHAPTER=02-the-neuron STUDENT=alice NOTEBOOK=path/to/the-neuron.ipynb
-# (without NOTEBOOK/STUDENT: every submission in autograder/submitted/*/CHAPTER/)
+# The sandboxed grader (python -m autograder): a notebook, a folder of submissions or an LMS zip.
+#   make grade                                              everything in autograder/submitted/
+#   make grade SUBMISSIONS=~/Downloads/export.zip           an LMS export
+#   make grade NOTEBOOK=~/Downloads/the-neuron.ipynb STUDENT=alice CHAPTER=02-the-neuron
 grade: $(STAMP)
+	$(BIN)/python -m autograder grade $(if $(NOTEBOOK),$(NOTEBOOK) --student $(STUDENT) --assignment $(CHAPTER),$(SUBMISSIONS)) \
+	  $(if $(WORKERS),--workers $(WORKERS))
+
+# Plain nbgrader (hidden checks inside the student's kernel, no sandbox): for comparison.
+# make nbgrade CHAPTER=02-the-neuron [STUDENT=alice NOTEBOOK=path/to/the-neuron.ipynb] [SEED=N]
+nbgrade: $(STAMP)
 	$(BIN)/python autograder/nbgrade.py $(CHAPTER) \
 	  $(if $(STUDENT),--student $(STUDENT)) $(if $(NOTEBOOK),--notebook $(NOTEBOOK)) \
 	  $(if $(SEED),--seed $(SEED))
 
 feedback: $(STAMP)
-	$(BIN)/nbgrader generate_feedback $(CHAPTER) $(if $(STUDENT),--student $(STUDENT)) --force
+	$(BIN)/python -m autograder feedback $(if $(CHAPTER),--assignment $(CHAPTER)) $(if $(STUDENT),--student $(STUDENT))
 
 export: $(STAMP)
-	$(BIN)/nbgrader export --to autograder/grades.csv
-	@echo "Grades written to autograder/grades.csv"
+	$(BIN)/python -m autograder export --to autograder/grades.csv
+
+gradescope: $(STAMP)
+	$(BIN)/python -m autograder gradescope $(CHAPTER)
 
 clean:
 	rm -rf _build
