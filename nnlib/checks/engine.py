@@ -118,8 +118,18 @@ def compare(received, expected, rtol=1e-6, atol=1e-9, what="the result") -> str:
 
     Scalars: `received` must be one real number (a Python or NumPy number, or a 0-d array).
     Arrays: `received` must be a NumPy array of the same shape, floating if `expected` is.
-    Tuples: compared element by element. Values are compared with np.allclose(rtol, atol).
+    Tuples and lists: compared item by item (a list of (W, b) pairs, say).
+    Values are compared with np.allclose(rtol, atol).
     """
+    if isinstance(expected, list):
+        if not isinstance(received, list) or len(received) != len(expected):
+            hint = " (return a list, not a generator)" if hasattr(received, "__next__") else ""
+            return f"{what} should be a list of {len(expected)} items; received {describe(received)}{hint}"
+        for i, (r, e) in enumerate(zip(received, expected)):
+            problem = compare(r, e, rtol, atol, what=f"item {i} of {what}")
+            if problem:
+                return problem
+        return ""
     if isinstance(expected, tuple):
         if not isinstance(received, tuple) or len(received) != len(expected):
             return f"{what} should be a tuple of {len(expected)} values; received {describe(received)}"
@@ -175,8 +185,9 @@ def _quiet(capture_stdout: bool):
 
 
 def run_case(student: Callable, reference: Callable, case: Case, rtol=1e-6, atol=1e-9,
-             capture_stdout=False) -> Outcome:
-    """Call `student` and `reference` on (copies of) the case's arguments and compare."""
+             capture_stdout=False, compare_fn=None) -> Outcome:
+    """Call `student` and `reference` on (copies of) the case's arguments and compare
+    (with `compare_fn(received, expected)` when given, else `compare`)."""
     expected = call_quietly(reference, case)
     try:
         with _quiet(capture_stdout):
@@ -185,7 +196,7 @@ def run_case(student: Callable, reference: Callable, case: Case, rtol=1e-6, atol
         return Outcome(case, TODO, "not implemented yet", expected)
     except Exception as exc:  # the student's code may raise anything: report it, do not crash
         return Outcome(case, ERROR, f"raised {type(exc).__name__}: {exc}", expected)
-    problem = compare(received, expected, rtol=rtol, atol=atol)
+    problem = compare_fn(received, expected) if compare_fn else compare(received, expected, rtol=rtol, atol=atol)
     return Outcome(case, FAIL if problem else PASS, problem, expected, received)
 
 
@@ -257,7 +268,8 @@ class Exercise:
         """Run every case; stop early (one TODO outcome) when the function is not implemented."""
         outcomes = []
         for case in cases:
-            outcome = run_case(student, self.reference, case, self.rtol, self.atol, capture_stdout)
+            outcome = run_case(student, self.reference, case, self.rtol, self.atol, capture_stdout,
+                               compare_fn=self.compare)
             if outcome.status == FAIL:
                 mistake = self.recognise(case, outcome.received)
                 if mistake is not None:
