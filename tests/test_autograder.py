@@ -310,3 +310,19 @@ def test_plain_nbgrader_autograde_agrees_on_honest_submissions(tmp_path):
         line = [l for l in done.stdout.splitlines() if l.startswith(student)][0]
         assert float(line.split(":")[1].split("/")[0]) == ours[student], (student, line, ours)
     assert ours == {"ada": 2.0, "bob": 0.0, "cyd": 1.0}
+
+
+# ------------------------------------------------------------------ every chapter, through the sandbox
+GRADED = [p.parent.name for p in sorted((ROOT / "solutions").glob("*/*.ipynb"))
+          if grade.graded_exercises(p)]
+
+
+@pytest.mark.parametrize("chapter", GRADED)
+def test_every_chapter_solution_earns_full_points_and_its_release_zero(chapter):
+    source = grade.source_notebook(chapter)
+    released = ROOT / "chapters" / chapter / source.name
+    hide = [ROOT / "solutions", ROOT / "autograder"]
+    full = grade.grade_notebook(source, chapter, "solution", uid=UID, hide=hide)
+    assert full.score == full.max_score > 0, json.dumps(full.to_json())[:3000]
+    blank = grade.grade_notebook(released, chapter, "release", uid=UID, hide=hide)
+    assert blank.score == 0, json.dumps(blank.to_json())[:3000]

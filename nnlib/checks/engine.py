@@ -130,6 +130,10 @@ def compare(received, expected, rtol=1e-6, atol=1e-9, what="the result") -> str:
             if problem:
                 return problem
         return ""
+    if isinstance(expected, str):
+        if received != expected or type(received) is not str:
+            return f"{what} should be the text {expected!r}; received {describe(received)}"
+        return ""
     if isinstance(expected, tuple):
         if not isinstance(received, tuple) or len(received) != len(expected):
             return f"{what} should be a tuple of {len(expected)} values; received {describe(received)}"

@@ -1,0 +1,386 @@
+"""Chapter 04 (forward propagation): checks for dense_forward and forward.
+
+    dense_forward(A_prev, W, b, activation) -> (A, cache)
+        Z = A_prev @ W + b, A = g(Z), cache = (A_prev, W, b, Z, activation)
+    forward(X, params, activations) -> (y_hat, caches)
+        one dense_forward per layer, each fed the previous layer's A; one cache per layer
+
+Both return a cache that holds the activation's *name* (a string) and, for forward, a list of
+caches. engine.compare handles numbers, arrays and tuples of them, so this module compares
+(A, cache) pairs itself: `CachedExercise` overrides `compare` (which the sandboxed grader
+calls), `run` (the in-process public and hidden checks) and `recognise` (a mistake is
+recognised by the output A or y_hat alone, whatever the student put in the cache).
+"""
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import activations as _activations
+from ..layers import dense_forward as _ref_dense_forward
+from ..network import forward as _ref_forward
+from .engine import (ERROR, FAIL, PASS, TODO, Case, Exercise, Mistake, Outcome, _quiet,
+                     call_quietly, compare, describe, register, show)
+
+CACHE_NAMES = ("A_prev", "W", "b", "Z", "activation")
+
+
+# ---------------------------------------------------------------------------- comparing
+def _compare_cache(received, expected, rtol, atol, what="the cache"):
+    """"" when `received` is the cache (A_prev, W, b, Z, activation) `expected`, else why not."""
+    if not isinstance(received, tuple) or len(received) != len(CACHE_NAMES):
+        return (f"{what} should be the tuple (A_prev, W, b, Z, activation) of 5 values; "
+                f"received {describe(received)}")
+    for i, (name, r, e) in enumerate(zip(CACHE_NAMES, received, expected)):
+        if name == "activation":
+            same = (r == e) if isinstance(e, str) and isinstance(r, str) else (r is e)
+            if not same:
+                return (f"entry {i} of {what} ({name}) should be the activation you were given, "
+                        f"{e!r}; received {r!r}")
+            continue
+        problem = compare(r, e, rtol, atol, what=f"entry {i} of {what} ({name})")
+        if problem:
+            return problem
+    return ""
+
+
+def _compare_pair(received, expected, rtol, atol, first, many):
+    """Compare (A, cache) (many=False) or (y_hat, caches) (many=True)."""
+    if not isinstance(received, tuple) or len(received) != 2:
+        return (f"the function should return a pair ({first}, {'caches' if many else 'cache'}); "
+                f"received {describe(received)}")
+    problem = compare(received[0], expected[0], rtol, atol, what=f"{first} (the first value returned)")
+    if problem:
+        return problem
+    if not many:
+        return _compare_cache(received[1], expected[1], rtol, atol)
+    caches, expected_caches = received[1], expected[1]
+    if not isinstance(caches, (list, tuple)) or len(caches) != len(expected_caches):
+        return (f"caches should be a list of {len(expected_caches)} caches, one per layer; "
+                f"received {describe(caches)}")
+    for l, (r, e) in enumerate(zip(caches, expected_caches), start=1):
+        problem = _compare_cache(r, e, rtol, atol, what=f"the cache of layer {l}")
+        if problem:
+            return problem
+    return ""
+
+
+@dataclass
+class CachedExercise(Exercise):
+    """An exercise whose function returns (output, cache) or (output, caches).
+
+    first  what the output is called in messages ("A" or "y_hat")
+    many   False: the second value is one cache; True: a list of caches, one per layer
+    """
+
+    first: str = "A"
+    many: bool = False
+
+    def compare(self, received, expected) -> str:
+        return _compare_pair(received, expected, self.rtol, self.atol, self.first, self.many)
+
+    def recognise(self, case, received):
+        """The known mistake whose full answer, or whose output (A or y_hat), equals `received`."""
+        expected = self.expected(case)
+        for mistake in self.mistakes:
+            try:
+                wrong = call_quietly(mistake.wrong, case)
+            except Exception:
+                continue
+            if self.compare(wrong, expected) == "":
+                continue
+            if self.compare(received, wrong) == "":
+                return mistake
+            if (isinstance(received, tuple) and len(received) == 2
+                    and compare(received[0], wrong[0], self.rtol, self.atol) == ""
+                    and compare(wrong[0], expected[0], self.rtol, self.atol) != ""):
+                return mistake
+        return None
+
+    def run(self, student, cases, capture_stdout=False) -> list:
+        outcomes = []
+        for case in cases:
+            expected = self.expected(case)
+            try:
+                with _quiet(capture_stdout):
+                    received = student(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+            except NotImplementedError:
+                outcomes.append(Outcome(case, TODO, "not implemented yet", expected))
+                break
+            except Exception as exc:  # the student's code may raise anything: report it
+                outcomes.append(Outcome(case, ERROR, f"raised {type(exc).__name__}: {exc}", expected))
+                continue
+            problem = self.compare(received, expected)
+            outcome = Outcome(case, FAIL if problem else PASS, problem, expected, received)
+            if problem:
+                mistake = self.recognise(case, received)
+                if mistake is not None:         # say it on the first line, before any arrays
+                    first_line, *rest = problem.split("\n", 1)
+                    outcome.message = "\n".join(
+                        [f"{first_line} (this looks like a known mistake: {mistake.label})"] + rest)
+                    outcome.case = Case(case.args, case.label, mistake.hint, case.kwargs)
+            outcomes.append(outcome)
+        return outcomes
+
+
+# ---------------------------------------------------------------------------- dense_forward
+def _g(activation):
+    return _activations.get(activation)[0]
+
+
+def _z(A_prev, W, b):
+    return np.asarray(A_prev) @ np.asarray(W) + np.asarray(b)
+
+
+def _transposed(A_prev, W, b, activation):
+    A_prev, W, b = np.asarray(A_prev), np.asarray(W), np.asarray(b)
+    Z = A_prev @ W.T + b
+    return _g(activation)(Z), (A_prev, W, b, Z, activation)
+
+
+def _no_bias(A_prev, W, b, activation):
+    A_prev, W, b = np.asarray(A_prev), np.asarray(W), np.asarray(b)
+    Z = A_prev @ W
+    return _g(activation)(Z), (A_prev, W, b, Z, activation)
+
+
+def _g_before_b(A_prev, W, b, activation):
+    A_prev, W, b = np.asarray(A_prev), np.asarray(W), np.asarray(b)
+    Z = A_prev @ W + b
+    return _g(activation)(A_prev @ W) + b, (A_prev, W, b, Z, activation)
+
+
+def _returns_Z(A_prev, W, b, activation):
+    A_prev, W, b = np.asarray(A_prev), np.asarray(W), np.asarray(b)
+    Z = A_prev @ W + b
+    return Z, (A_prev, W, b, Z, activation)
+
+
+def _dense_case(A_prev, W, b, activation, kind):
+    return Case((A_prev, W, b, activation),
+                f"{kind}: A_prev {A_prev.shape}, W {W.shape}, b {b.shape}, activation {activation!r}")
+
+
+def _dense_forward_groups(rng: np.random.Generator):
+    """Four groups of random hidden cases for dense_forward."""
+
+    def layer(n, n_in, n_out, integers=False):
+        if integers:
+            return (rng.integers(-3, 4, (n, n_in)), rng.integers(-2, 3, (n_in, n_out)),
+                    rng.integers(-2, 3, n_out))
+        return rng.normal(0, 1.5, (n, n_in)), rng.normal(0, 1, (n_in, n_out)), rng.uniform(-1, 1, n_out)
+
+    def different(low, high, avoid):
+        value = int(rng.integers(low, high))
+        return value + 1 if value == avoid else value
+
+    one_row = []
+    for activation in ("linear", "relu", "tanh"):
+        n_in = int(rng.integers(2, 6))
+        one_row.append(_dense_case(*layer(1, n_in, different(1, 6, n_in)), activation, "one example"))
+    batch = []
+    for activation in ("sigmoid", "tanh", "relu", "leaky_relu"):
+        n_in = int(rng.integers(2, 6))
+        batch.append(_dense_case(*layer(int(rng.integers(3, 9)), n_in, different(1, 6, n_in)),
+                                 activation, "a batch"))
+    square = []
+    for activation in ("relu", "tanh", "sigmoid", "linear"):
+        n = int(rng.integers(2, 5))
+        square.append(_dense_case(*layer(int(rng.integers(2, 7)), n, n), activation,
+                                  "square W (n_in = n_out)"))
+    mixed = []
+    n_in = int(rng.integers(2, 5))
+    mixed.append(_dense_case(*layer(int(rng.integers(2, 6)), n_in, different(2, 5, n_in)),
+                             "softmax", "softmax output"))
+    n_in = int(rng.integers(2, 5))
+    mixed.append(_dense_case(*layer(int(rng.integers(2, 6)), n_in, different(1, 5, n_in), True),
+                             "relu", "integer arrays"))
+    return [
+        ("one example (a single row)", one_row),
+        ("a batch of examples, several activations", batch),
+        ("square weight matrices (n_in = n_out)", square),
+        ("softmax outputs and integer arrays", mixed),
+    ]
+
+
+def _array(rows):
+    return np.array(rows, dtype=float)
+
+
+DENSE_FORWARD = register(CachedExercise(
+    name="dense_forward",
+    signature="dense_forward(A_prev, W, b, activation)",
+    reference=_ref_dense_forward,
+    public_cases=[
+        Case((_array([[2, 3]]), _array([[1, -1], [1, 1]]), _array([0, 0]), "linear"),
+             "the lecture's bank example, hidden layer: x = (2, 3), W = [[1, -1], [1, 1]], b = 0, "
+             "linear (expect A = [[5, 1]])",
+             "column j of W holds the weights into unit j: Z = A_prev @ W + b, with W of shape "
+             "(n_in, n_out), not W.T"),
+        Case((_array([[-1, 2]]), _array([[3, 1], [3, 5]]), _array([0, 0]), "tanh"),
+             "the lecture's tanh example, hidden layer: x = (-1, 2), W = [[3, 1], [3, 5]], b = 0, tanh",
+             "Z = A_prev @ W + b = [[3, 9]], then A = tanh(Z)"),
+        Case((_array([[1, 2], [0, -1], [3, 0]]), _array([[0.5, -1, 2], [1, 0.5, -1]]),
+              _array([0.1, -0.2, 0.3]), "relu"),
+             "a batch of 3 examples, 2 inputs, 3 units, relu, b = (0.1, -0.2, 0.3)",
+             "b has one entry per unit and is added to every row: A_prev @ W + b broadcasts"),
+        Case((_array([[1, -2]]), _array([[1, 2], [3, 4]]), _array([0.5, -0.5]), "sigmoid"),
+             "a square W = [[1, 2], [3, 4]], x = (1, -2), b = (0.5, -0.5), sigmoid",
+             "first add the bias, then apply g: A = g(A_prev @ W + b)"),
+        Case((_array([[1, 0], [0, 1]]), _array([[1, 0, -1], [0, 2, 1]]), _array([0, 0, 1]), "softmax"),
+             "softmax output: 2 examples, 3 classes",
+             "apply the activation by its name, g = activations.get(activation)[0]; softmax "
+             "normalises each row"),
+    ],
+    hidden_groups=_dense_forward_groups,
+    mistakes=[
+        Mistake("W is used transposed (W.T)",
+                "W has shape (n_in, n_out) and Z = A_prev @ W + b; no transpose is needed",
+                _transposed),
+        Mistake("the bias is missing", "Z = A_prev @ W + b: add b before applying g", _no_bias),
+        Mistake("the activation is applied before the bias is added",
+                "first Z = A_prev @ W + b, then A = g(Z); not g(A_prev @ W) + b", _g_before_b),
+        Mistake("Z is returned instead of A", "return A = g(Z) as the first value; Z goes in the cache",
+                _returns_Z),
+    ],
+    first="A",
+))
+
+
+# ---------------------------------------------------------------------------- forward
+def _forward_with(X, params, activations, layer_input, names):
+    """A forward pass that feeds layer l with layer_input(X, A) and uses activation names[l]."""
+    A = np.asarray(X)
+    caches = []
+    for (W, b), name in zip(params, names):
+        A, cache = _ref_dense_forward(layer_input(X, A), W, b, name)
+        caches.append(cache)
+    return A, caches
+
+
+def _same_activation(X, params, activations):
+    return _forward_with(X, params, activations, lambda X, A: A, [activations[0]] * len(params))
+
+
+def _X_every_time(X, params, activations):
+    return _forward_with(X, params, activations, lambda X, A: np.asarray(X), list(activations))
+
+
+def _last_cache_only(X, params, activations):
+    y_hat, caches = _ref_forward(X, params, activations)
+    return y_hat, caches[-1:]
+
+
+def _forward_case(X, params, activations, kind):
+    sizes = [X.shape[1]] + [W.shape[1] for W, _ in params]
+    return Case((X, params, activations),
+                f"{kind}: X {X.shape}, layer sizes {sizes}, activations {activations}")
+
+
+def _forward_groups(rng: np.random.Generator):
+    """Four groups of random hidden cases for forward."""
+
+    def params_for(sizes):
+        return [(rng.normal(0, 1, (n_in, n_out)), rng.uniform(-1, 1, n_out))
+                for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+
+    def batch(d):
+        return rng.normal(0, 1.5, (int(rng.integers(4, 9)), d))
+
+    def different(low, high, avoid):
+        value = int(rng.integers(low, high))
+        return value + 1 if value == avoid else value
+
+    def varied(L):
+        """L activation names, each different from the one before."""
+        names = ["tanh", "relu", "sigmoid", "leaky_relu", "linear"]
+        chosen = [names[int(rng.integers(len(names)))]]
+        while len(chosen) < L:
+            rest = [n for n in names if n != chosen[-1]]
+            chosen.append(rest[int(rng.integers(len(rest)))])
+        return chosen
+
+    regression = []
+    for _ in range(3):
+        d = int(rng.integers(2, 5))
+        sizes = [d, different(2, 6, d), 1]
+        regression.append(_forward_case(batch(d), params_for(sizes), ["relu", "linear"],
+                                         "relu hidden layer, linear output"))
+    deeper = []
+    for L in (3, 3, 4):
+        d = int(rng.integers(2, 5))
+        sizes = [d]
+        for _ in range(L):
+            sizes.append(different(2, 6, sizes[-1]))
+        deeper.append(_forward_case(batch(d), params_for(sizes), varied(L), "deeper network"))
+    d = int(rng.integers(2, 4))
+    deeper.append(_forward_case(batch(d), params_for([d, different(2, 5, d), 3]), ["tanh", "softmax"],
+                                "softmax classifier"))
+    square = []
+    for L in (2, 3, 3):
+        d = int(rng.integers(2, 5))
+        square.append(_forward_case(batch(d), params_for([d] * (L + 1)), varied(L),
+                                    "every layer as wide as the input"))
+    single = []
+    for name in ("relu", "tanh", "sigmoid"):
+        d = int(rng.integers(2, 5))
+        single.append(_forward_case(batch(d), params_for([d, int(rng.integers(1, 5))]), [name],
+                                    "a single layer"))
+    return [
+        ("two layers: relu hidden layer, linear output", regression),
+        ("three and four layers with different activations, a softmax classifier", deeper),
+        ("every layer as wide as the input", square),
+        ("a network of a single layer", single),
+    ]
+
+
+def _bank(tanh=False):
+    if tanh:
+        return [(_array([[3, 1], [3, 5]]), _array([0, 0])), (_array([[2], [-1]]), _array([0]))]
+    return [(_array([[1, -1], [1, 1]]), _array([0, 0])), (_array([[2], [-1]]), _array([0]))]
+
+
+DEEPER = [(_array([[1, -1, 0.5], [1, 1, -1]]), _array([0, 1, 1])),
+          (_array([[0.5, -1], [1, 1], [2, 0.5]]), _array([-1, 2])),
+          (_array([[1.5], [-2]]), _array([0.5]))]
+
+FORWARD = register(CachedExercise(
+    name="forward",
+    signature="forward(X, params, activations)",
+    reference=_ref_forward,
+    public_cases=[
+        Case((_array([[2, 3]]), _bank(), ["linear", "linear"]),
+             "the lecture's bank example: x = (2, 3), no activation (expect y_hat = [[9]])",
+             "the hidden layer gives A1 = [[5, 1]]; feed A1 (not X) into the output layer"),
+        Case((_array([[-1, 2]]), _bank(tanh=True), ["tanh", "linear"]),
+             "the lecture's tanh example: x = (-1, 2), tanh hidden layer, linear output "
+             "(expect 0.9901)",
+             "use activations[l] for layer l: tanh in the hidden layer, linear at the output"),
+        Case((_array([[3, 5]]), DEEPER, ["relu", "relu", "linear"]),
+             "the chapter's deeper ReLU network: x = (3, 5), layer sizes [2, 3, 2, 1]",
+             "loop over the layers: A = X, then for each layer A, cache = dense_forward(A, W, b, g)"),
+        Case((_array([[2, 3], [-1, 2]]), _bank(), ["relu", "linear"]),
+             "a batch: both bank customers at once, relu hidden layer",
+             "each row of X is one example; the same code handles one row or many"),
+        Case((_array([[1, 0], [0, 1]]), [(_array([[1, -1, 0], [0, 1, 1]]), _array([0, 0, 0.5])),
+                                         (_array([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), _array([0, 0, 0]))],
+              ["tanh", "softmax"]),
+             "a softmax classifier: layer sizes [2, 3, 3], tanh then softmax",
+             "return every layer's cache, in order: caches is a list with one entry per layer"),
+    ],
+    hidden_groups=_forward_groups,
+    mistakes=[
+        Mistake("the same activation is used for every layer",
+                "layer l uses its own activation, activations[l] (zip(params, activations))",
+                _same_activation),
+        Mistake("every layer is fed X instead of the previous layer's output A",
+                "keep A = X before the loop and feed A into each layer: A, cache = "
+                "dense_forward(A, W, b, g)",
+                _X_every_time),
+        Mistake("only the last layer's cache is kept",
+                "append each layer's cache to a list inside the loop and return the whole list",
+                _last_cache_only),
+    ],
+    first="y_hat",
+    many=True,
+))
