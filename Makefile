@@ -14,7 +14,7 @@ SEED        ?=
 SUBMISSIONS ?= autograder/submitted
 WORKERS     ?=
 
-.PHONY: test bench book release check-release grade nbgrade feedback export gradescope clean
+.PHONY: test bench book chromium release check-release grade nbgrade feedback export gradescope clean
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,13 @@ $(STAMP): pyproject.toml requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
 	touch $(STAMP)
 
-test: $(STAMP)
+# The browser tests (tests/test_site.py) drive Debian's Chromium; install it when missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q tests
 
 bench: $(STAMP)

@@ -12,7 +12,6 @@ from coursetools import BIN, CHAPTERS, ROOT, SOLUTIONS, chapter_names, notebook_
 
 REPOSITORY = "https://github.com/nn-from-scratch/neural-networks-from-scratch"
 BRANCH = "main"
-DEAD_PROXY = "http://127.0.0.1:9"
 
 
 @pytest.fixture(scope="module")
@@ -23,20 +22,6 @@ def config():
 @pytest.fixture(scope="module")
 def toc():
     return yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """Build the book once: -W --keep-going, offline. Returns (html folder, build log)."""
-    out = tmp_path_factory.mktemp("book")
-    offline = tool_env(HTTP_PROXY=DEAD_PROXY, HTTPS_PROXY=DEAD_PROXY, ALL_PROXY=DEAD_PROXY,
-                       http_proxy=DEAD_PROXY, https_proxy=DEAD_PROXY, all_proxy=DEAD_PROXY,
-                       NO_PROXY="", no_proxy="", PIP_NO_INDEX="1")
-    result = run([BIN / "jupyter-book", "build", ".", "--path-output", out, "-W", "--keep-going"],
-                 env=offline, check=False, timeout=900)
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, f"the book build failed (-W --keep-going, offline):\n{log[-8000:]}"
-    return out / "_build" / "html", log
 
 
 def chapter_html(site, chapter):
