@@ -17,7 +17,8 @@ released notebooks deterministically:
   traceback: solution cells `raises-exception` + `remove-output`, check cells
   `raises-exception` + `remove-stderr`;
 
-and finally writes _toc.yml: intro, then every chapter in lecture (NN) order. Running it twice
+and finally writes _toc.yml: intro, then every chapter in lecture (NN) order, then the
+appendices (appendices/*.md, in file-name order). Running it twice
 gives byte-identical files, which is what `--check` (and tests/test_release.py) relies on.
 """
 from __future__ import annotations
@@ -173,10 +174,12 @@ def toc_text(chapter_names: list[str], prefix: str = "chapters") -> str:
         "format: jb-book",
         "root: intro",
     ]
-    if chapter_names:
+    appendices = sorted(p.stem for p in (ROOT / "appendices").glob("*.md"))
+    if chapter_names or appendices:
         lines.append("chapters:")
         lines += [f"  - file: {prefix}/{c}/{notebook_name(c)[:-len('.ipynb')]}"
                   for c in chapter_names]
+        lines += [f"  - file: appendices/{a}" for a in appendices]   # appendices/*.md, after the chapters
     return "\n".join(lines) + "\n"
 
 

@@ -17,6 +17,8 @@ SOLUTIONS = ROOT / "solutions"
 CHAPTERS = ROOT / "chapters"
 CHAPTER_RE = re.compile(r"^(\d\d)-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 BIN = Path(sys.executable).parent
+# Chapters with no graded exercise (DESIGN: an overview chapter); every other chapter has at least one.
+UNGRADED = {"01-what-is-deep-learning"}
 
 
 def chapter_names(folder=SOLUTIONS):

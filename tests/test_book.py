@@ -72,10 +72,12 @@ def test_toc_lists_intro_and_exactly_the_chapters_in_order(toc):
     assert toc["root"] == "intro"
     listed = [entry["file"] for entry in toc.get("chapters", [])]
     expected = [f"chapters/{c}/{notebook_path(c).stem}" for c in chapter_names(CHAPTERS)]
-    assert listed == expected, ("_toc.yml must list every folder of chapters/ in NN order and "
-                                "nothing else (run `make release`, which writes it)")
+    expected += [f"appendices/{p.stem}" for p in sorted((ROOT / "appendices").glob("*.md"))]
+    assert listed == expected, ("_toc.yml must list every folder of chapters/ in NN order, then the "
+                                "appendices, and nothing else (run `make release`, which writes it)")
     for entry in listed:
-        assert (ROOT / f"{entry}.ipynb").exists(), f"_toc.yml lists a missing page: {entry}"
+        assert (ROOT / f"{entry}.ipynb").exists() or (ROOT / f"{entry}.md").exists(), \
+            f"_toc.yml lists a missing page: {entry}"
 
 
 def test_every_source_chapter_is_released():

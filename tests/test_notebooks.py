@@ -10,7 +10,7 @@ import re
 import pytest
 from nbclient import NotebookClient
 
-from coursetools import (ROOT, SOLUTIONS, chapter_names, nbgrader_cells, notebook_path,
+from coursetools import (ROOT, SOLUTIONS, UNGRADED, chapter_names, nbgrader_cells, notebook_path,
                          outputs_text, read)
 
 CHAPTERS = chapter_names(SOLUTIONS)
@@ -67,8 +67,11 @@ def prose_words(nb):
 # ------------------------------------------------------------------ execution
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_source_notebook_runs_and_every_hidden_test_gives_full_points(executed, chapter):
-    nb = executed(chapter)
-    _, tests = nbgrader_cells(nb)
+    nb = executed(chapter)     # raises if any cell fails
+    solutions, tests = nbgrader_cells(nb)
+    if chapter in UNGRADED:
+        assert not solutions and not tests, f"{chapter} is listed as ungraded but has nbgrader cells"
+        return
     assert tests, f"{chapter} has no graded test cell"
     for cell in tests:
         points = float(cell.metadata.nbgrader["points"])
@@ -134,6 +137,9 @@ def test_first_code_cell_is_the_set_up_cell(chapter):
 def test_exercise_cells_follow_the_conventions(chapter):
     nb = read(notebook_path(chapter))
     solutions, tests = nbgrader_cells(nb)
+    if chapter in UNGRADED:
+        assert not solutions and not tests
+        return
     assert solutions and len(solutions) == len(tests)
     ids = [c.metadata.nbgrader["grade_id"] for c in solutions + tests]
     assert len(ids) == len(set(ids)), "grade_ids are unique"
