@@ -131,6 +131,8 @@ def test_widget_players_respond_without_a_kernel(server, browser, name):
         return results;
     }""")
     assert all(changed), f"{name}: players whose picture did not change: {changed}"
+    links = [a.get_attribute("href") for a in page.locator(".nnlib-player a").all()]
+    assert links and all(h.endswith(f"/blob/main/{name}.ipynb") for h in links), links
     page.close()
 
 
@@ -145,6 +147,18 @@ def test_exercise_cells_show_the_blank_and_the_check(server, browser):
             shown += 1
         page.close()
     assert shown >= 1
+
+
+def test_page_sizes_are_bounded(site):
+    """No chapter page over 8 MB, the whole site under 150 MB (sizes printed for the record)."""
+    html, _ = site
+    total = sum(p.stat().st_size for p in html.rglob("*") if p.is_file())
+    for page in sorted(html.glob("chapters/*/*.html")):
+        size = page.stat().st_size
+        print(f"{page.relative_to(html)}: {size / 1e6:.2f} MB")
+        assert size <= 8e6, f"{page.name} is {size / 1e6:.1f} MB"
+    print(f"whole site: {total / 1e6:.1f} MB")
+    assert total <= 150e6
 
 
 def test_narrow_phone_viewport(server, browser):

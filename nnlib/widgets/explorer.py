@@ -61,9 +61,12 @@ from matplotlib.figure import Figure
 
 DEFAULT_CAPTION = (
     "Static preview: frames computed when this page was built. "
-    "Run the notebook (Colab button above, or locally) for the live version."
+    "The live version runs in Colab or locally (Jupyter)."
 )
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+# The book's build replaces this empty marker with a link to the page's notebook in Colab
+# (_ext/course_site.py): the link lives in _config.yml, not in nnlib.
+LIVE_LINK = '<span class="nnlib-live-link"></span>'
 
 # "Nice" multiples of a slider's step used for the static sweep: 1, 2, 5, 10, 20, 50, ...
 _NICE = [k * 10**e for e in range(7) for k in (1, 2, 5)]
@@ -480,7 +483,7 @@ class Explorer:
 {title}<div style="margin-bottom:.3em">{''.join(controls_html)}</div>
 <div>{''.join(imgs_html)}</div>
 <div id="{uid}-shown" style="font-size:12px;color:#555">Showing {html.escape(shown)}.</div>
-<div style="font-size:12px;color:#555;font-style:italic">{html.escape(self.caption)}</div>
+<div style="font-size:12px;color:#555;font-style:italic">{html.escape(self.caption)} {LIVE_LINK}</div>
 </div>
 <script>
 (function () {{

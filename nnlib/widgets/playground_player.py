@@ -12,6 +12,7 @@ import html
 import itertools
 import json
 
+from .explorer import LIVE_LINK
 from .playground_core import PRESETS, PlaygroundState, preset_config
 from .playground_view import PlaygroundFigure
 
@@ -20,7 +21,7 @@ STATIC_PRESETS = ("spiral needs depth", "L1 kills useless features", "too-high l
                   "the right feature replaces a layer")
 MAX_BYTES = 3_000_000
 CAPTION = ("Static preview: a training run recorded when this page was built. Move the slider to "
-           "scrub through the epochs. Run the notebook (Colab button above, or locally) for the live playground.")
+           "scrub through the epochs. Run the notebook in Colab or locally for the live playground.")
 
 _ids = itertools.count(1)
 
@@ -89,7 +90,7 @@ def player_html(runs, title="Neural network playground", caption=CAPTION):
 <div>{''.join(images)}</div>
 <div id="{uid}-text" style="font-size:12px;color:#333">{html.escape(first["text"])}</div>
 <div style="font-size:12px;color:#555">State string: <code id="{uid}-state">{html.escape(runs[0]["state"])}</code></div>
-<div style="font-size:12px;color:#555;font-style:italic">{html.escape(caption)}</div>
+<div style="font-size:12px;color:#555;font-style:italic">{html.escape(caption)} {LIVE_LINK}</div>
 </div>
 <script>
 (function () {{
