@@ -21,7 +21,8 @@ def standardize(X_train, *X_others):
     X_train = as_2d(X_train, "X_train")
     mu = X_train.mean(axis=0)
     sigma = X_train.std(axis=0)
-    sigma = np.where(sigma > 0, sigma, 1.0)
+    # A constant column has std 0, or ~1e-16 from rounding: leave it centred, not blown up.
+    sigma = np.where(sigma > 1e-12 * np.maximum(1.0, np.abs(mu)), sigma, 1.0)
     out = [(X_train - mu) / sigma]
     for i, X in enumerate(X_others, start=1):
         X = as_2d(X, f"X_others[{i - 1}]")
