@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # nbgrader runs helper programs (alembic) from PATH: put the venv's bin/ first.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-CHAPTER     ?= 02-the-neuron
+CHAPTER     ?=
 STUDENT     ?=
 NOTEBOOK    ?=
 SEED        ?=
@@ -52,12 +52,14 @@ check-release: $(STAMP)
 #   make grade SUBMISSIONS=~/Downloads/export.zip           an LMS export
 #   make grade NOTEBOOK=~/Downloads/the-neuron.ipynb STUDENT=alice CHAPTER=02-the-neuron
 grade: $(STAMP)
-	$(BIN)/python -m autograder grade $(if $(NOTEBOOK),$(NOTEBOOK) --student $(STUDENT) --assignment $(CHAPTER),$(SUBMISSIONS)) \
+	@test -z "$(NOTEBOOK)" || test -n "$(STUDENT)" || { echo "a single NOTEBOOK needs STUDENT=... (and CHAPTER=... unless its name says)"; exit 2; }
+	$(BIN)/python -m autograder grade $(if $(NOTEBOOK),$(NOTEBOOK) --student $(STUDENT) $(if $(CHAPTER),--assignment $(CHAPTER)),$(SUBMISSIONS)) \
 	  $(if $(WORKERS),--workers $(WORKERS))
 
 # Plain nbgrader (hidden checks inside the student's kernel, no sandbox): for comparison.
 # make nbgrade CHAPTER=02-the-neuron [STUDENT=alice NOTEBOOK=path/to/the-neuron.ipynb] [SEED=N]
 nbgrade: $(STAMP)
+	@test -n "$(CHAPTER)" || { echo "say which chapter: make nbgrade CHAPTER=02-the-neuron"; exit 2; }
 	$(BIN)/python autograder/nbgrade.py $(CHAPTER) \
 	  $(if $(STUDENT),--student $(STUDENT)) $(if $(NOTEBOOK),--notebook $(NOTEBOOK)) \
 	  $(if $(SEED),--seed $(SEED))
@@ -69,6 +71,7 @@ export: $(STAMP)
 	$(BIN)/python -m autograder export --to autograder/grades.csv
 
 gradescope: $(STAMP)
+	@test -n "$(CHAPTER)" || { echo "say which chapter: make gradescope CHAPTER=02-the-neuron"; exit 2; }
 	$(BIN)/python -m autograder gradescope $(CHAPTER)
 
 clean:

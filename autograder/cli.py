@@ -211,7 +211,8 @@ set -u
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 cd "$ROOT/source"
 PYTHON="${PYTHON:-python3}"
-"$PYTHON" -m autograder gradescope-run __ASSIGNMENT__ "$ROOT/submission" "$ROOT/results/results.json"
+"$PYTHON" -m autograder gradescope-run __ASSIGNMENT__ "$ROOT/submission" "$ROOT/results/results.json" \
+  --metadata "$ROOT/submission_metadata.json"
 """
 
 SETUP_SH = """#!/usr/bin/env bash
@@ -259,7 +260,14 @@ def cmd_gradescope_run(args):
                   "output": "No .ipynb file was submitted: upload your chapter notebook."}
         feedback.write_json(results_path, record)
         return 0
-    result = grade.grade_notebook(notebooks[0], args.assignment, "gradescope",
+    # The student's id (for their own hidden inputs) comes from Gradescope's submission metadata.
+    student = "gradescope"
+    try:
+        users = json.loads(Path(args.metadata).read_text(encoding="utf-8")).get("users") or [{}]
+        student = str(users[0].get("email") or users[0].get("id") or users[0].get("name") or student)
+    except (OSError, ValueError, AttributeError, TypeError):
+        pass
+    result = grade.grade_notebook(notebooks[0], args.assignment, student,
                                   hide=[submission], uid=BASE_UID if os.geteuid() == 0 else None)
     feedback.write_json(results_path, feedback.gradescope_results(result.to_json()))
     return 0
@@ -286,7 +294,8 @@ def main(argv=None):
     p.add_argument("--assignment", help="chapter, e.g. 02-the-neuron (for a single notebook, or to filter)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="submissions graded in parallel (default: one per core)")
     p.add_argument("--force", action="store_true", help="grade again even if already graded and unchanged")
-    p.add_argument("--timeout", type=float, help="seconds allowed per graded function (default 30)")
+    p.add_argument("--timeout", type=float,
+                   help="seconds allowed for all the calls of one graded function (default 30; one call: 10)")
     p.add_argument("--no-gradebook", action="store_true", help="do not write nbgrader's gradebook")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_grade)
@@ -312,6 +321,7 @@ def main(argv=None):
     p.add_argument("assignment")
     p.add_argument("submission")
     p.add_argument("results")
+    p.add_argument("--metadata", default="/autograder/submission_metadata.json")
     p.set_defaults(run=cmd_gradescope_run)
 
     args = parser.parse_args(argv)

@@ -279,6 +279,7 @@ def test_gradescope_autograder_zip_runs_in_a_simulated_autograder_folder(tmp_pat
     (root / "submission").mkdir()
     (root / "results").mkdir()
     (root / "submission" / "my-work.ipynb").write_text(SOLUTION_02.read_text())
+    (root / "submission_metadata.json").write_text(json.dumps({"users": [{"email": "ada@example.org", "id": "1"}]}))
     env = dict(tool_env(), AUTOGRADER_ROOT=str(root), PYTHON=sys.executable)
     env.pop("PYTHONPATH")   # the zip must carry its own autograder and nnlib
     done = subprocess.run(["bash", str(root / "run_autograder")], env=env, capture_output=True, text=True, timeout=300)

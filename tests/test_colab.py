@@ -17,7 +17,7 @@ import textwrap
 
 import pytest
 
-from coursetools import CHAPTERS, ROOT, chapter_names, notebook_path, run
+from coursetools import CHAPTERS, ROOT, UNGRADED, chapter_names, notebook_path, run
 
 RUNTIME = ["numpy", "matplotlib", "ipywidgets", "tqdm", "ipykernel", "nbclient"]
 
@@ -102,7 +102,7 @@ def test_released_chapter_installs_nnlib_and_runs_in_a_fresh_venv(fresh_venv, ch
         if "raises-exception" in cell["tags"]:
             continue                                    # exercise cells are tolerated
         assert not cell["errors"], f"cell failed in the fresh venv: {cell['errors']}\n{cell['source']}"
-    assert any("not implemented yet" in c["text"] for c in cells), \
+    assert chapter in UNGRADED or any("not implemented yet" in c["text"] for c in cells), \
         "the public check says plainly that the exercise is not implemented yet"
 
     where = subprocess.run([python, "-c", "import nnlib; print(nnlib.__file__)"],

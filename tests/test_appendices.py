@@ -1,0 +1,193 @@
+"""The appendices (appendices/*.md): present, well-formed, and unable to drift from the code.
+
+* every page exists, starts with exactly one `# ` heading and contains no placeholder text;
+* Appendix B's nnlib example is run as printed and must reach a test accuracy of at least 0.9;
+* every `python -m autograder VERB` and `make TARGET` that Appendix D shows exists: the verbs are
+  read from the grader's own `--help`, the targets from the Makefile, and every `--option` given
+  to a verb must appear in that verb's `--help`.
+"""
+import io
+import re
+import subprocess
+import sys
+from contextlib import redirect_stdout
+
+import pytest
+
+from coursetools import ROOT, tool_env
+
+APPENDICES = ROOT / "appendices"
+PAGES = ("a-beyond-dense-networks", "b-nnlib-to-frameworks", "c-notation-glossary",
+         "d-instructor-guide", "e-further-reading")
+FENCE = re.compile(r"^(`{3,})([^\n`]*)\n(.*?)^\1[ \t]*$", re.S | re.M)
+
+
+def page(name):
+    return (APPENDICES / f"{name}.md").read_text(encoding="utf-8")
+
+
+def code_blocks(text):
+    """[(info string, body)] of the fenced code blocks, in order."""
+    return [(m.group(2).strip(), m.group(3)) for m in FENCE.finditer(text)]
+
+
+def code_text(text):
+    """Everything the page shows as code: fenced blocks and inline `code` spans."""
+    blocks = [body for _, body in code_blocks(text)]
+    prose = FENCE.sub("", text)
+    return blocks + [span.replace("\n", " ") for span in re.findall(r"`([^`]+)`", prose)]
+
+
+# ---------------------------------------------------------------------- every page
+@pytest.mark.parametrize("name", PAGES)
+def test_page_exists_with_one_title(name):
+    text = page(name)
+    assert text.startswith("# "), f"{name}.md must start with its `# Title` line"
+    outside_code = FENCE.sub("", text)
+    titles = [line for line in outside_code.splitlines() if re.match(r"#\s", line)]
+    assert len(titles) == 1, f"{name}.md has {len(titles)} top-level headings: {titles}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_placeholders(name):
+    text = page(name)
+    for word in ("TODO", "lorem", "FIXME", "XXX"):
+        assert word.lower() not in text.lower(), f"{name}.md still contains {word!r}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_executable_cells(name):
+    """Plain MyST pages: code is shown in ```python blocks, never in {code-cell} directives."""
+    assert "{code-cell}" not in page(name)
+
+
+def test_no_other_pages():
+    """The release lists every appendices/*.md in the table of contents: nothing unexpected."""
+    assert sorted(p.stem for p in APPENDICES.glob("*.md")) == sorted(PAGES)
+
+
+# ---------------------------------------------------------------------- Appendix B
+def nnlib_example():
+    text = page("b-nnlib-to-frameworks")
+    match = re.search(r"^## nnlib\s*$", text, re.M)
+    assert match, "Appendix B needs a '## nnlib' section"
+    blocks = [body for info, body in code_blocks(text[match.end():]) if info == "python"]
+    assert blocks, "no ```python block after the nnlib heading"
+    return blocks[0]
+
+
+def test_nnlib_example_uses_the_stated_network():
+    code = nnlib_example()
+    for piece in ('Dense(2, 16, "relu", init="he")', 'Dense(16, 16, "relu", init="he")',
+                  'Dense(16, 1, "sigmoid")', 'loss="binary_cross_entropy"', "lr=0.05", "epochs=300",
+                  "batch_size=32", "momentum=0.9", "datasets.circle"):
+        assert piece in code, f"the nnlib example should contain {piece}"
+
+
+def test_nnlib_example_runs_and_learns():
+    namespace = {"__name__": "appendix_b"}
+    out = io.StringIO()
+    with redirect_stdout(out):
+        exec(compile(nnlib_example(), "appendix-b-nnlib", "exec"), namespace)
+    accuracy = namespace["accuracy"]
+    assert accuracy >= 0.9, f"the nnlib example reached a test accuracy of {accuracy}"
+    assert f"test accuracy: {accuracy:.3f}" in out.getvalue()
+    assert "(2, 16)" in out.getvalue()
+    history = namespace["history"]
+    assert len(history.history["loss"]) == 300
+
+
+def test_framework_snippets_are_marked_as_not_executed():
+    text = page("b-nnlib-to-frameworks")
+    assert "not executed" in text
+    infos = [info for info, _ in code_blocks(text)]
+    assert infos.count("python") >= 4, "one python block per framework (nnlib, PyTorch, Keras, scikit-learn)"
+    for heading in ("## PyTorch", "## Keras", "## scikit-learn"):
+        assert heading in text
+
+
+# ---------------------------------------------------------------------- Appendix D
+def autograder_help(*verb):
+    result = subprocess.run([sys.executable, "-m", "autograder", *verb, "--help"], cwd=ROOT, env=tool_env(),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def verbs():
+    match = re.search(r"\{([a-z,-]+)\}", autograder_help())
+    assert match, "cannot find the verbs in `python -m autograder --help`"
+    return set(match.group(1).split(","))
+
+
+@pytest.fixture(scope="module")
+def make_targets():
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    return set(re.findall(r"^([A-Za-z][\w-]*)\s*:(?!=)", text, re.M))
+
+
+def guide_code():
+    return "\n".join(code_text(page("d-instructor-guide")))
+
+
+def test_guide_names_only_real_verbs(verbs):
+    used = set(re.findall(r"python -m autograder ([a-z][a-z-]*)", guide_code()))
+    assert {"release", "grade", "feedback", "export", "gradescope"} <= used, "the guide should show every verb"
+    assert used <= verbs, f"Appendix D uses verbs the grader does not have: {sorted(used - verbs)}"
+
+
+def test_guide_names_only_real_make_targets(make_targets):
+    used = set(re.findall(r"\bmake ([a-z][\w-]*)", guide_code()))
+    assert {"release", "check-release", "grade", "feedback", "export", "gradescope", "nbgrade"} <= used
+    assert used <= make_targets, f"Appendix D uses make targets that do not exist: {sorted(used - make_targets)}"
+
+
+def test_guide_uses_only_real_options(verbs):
+    """Every --option written after `python -m autograder VERB` on one line is in VERB's --help."""
+    code = re.sub(r"\n[ \t]+(?=\[)", " ", guide_code())   # a usage line continued on the next line
+    checked = 0
+    for verb in verbs:
+        call = re.compile(rf"python -m autograder {re.escape(verb)}(?![\w-])")
+        lines = [line for line in code.splitlines() if call.search(line)]
+        if not lines:
+            continue
+        known = set(re.findall(r"--[a-z][a-z-]*", autograder_help(verb)))
+        for line in lines:
+            tail = line[call.search(line).end():].split("#", 1)[0]
+            for option in re.findall(r"(?<![\w-])--[a-z][a-z-]*", tail):
+                checked += 1
+                assert option in known, f"`python -m autograder {verb}` has no option {option}"
+    # The option table of `grade` and its usage line continue on a second line: check those too.
+    grade_known = set(re.findall(r"--[a-z][a-z-]*", autograder_help("grade")))
+    table = re.findall(r"^\| `(--[a-z][a-z-]*)`", page("d-instructor-guide"), re.M)
+    assert table, "the guide's option table for grade is missing"
+    for option in table:
+        checked += 1
+        assert option in grade_known, f"`python -m autograder grade` has no option {option}"
+    assert checked >= 8
+
+
+def test_guide_make_variables_exist():
+    """VAR=value given to make in the guide are variables the Makefile reads."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for line in guide_code().splitlines():
+        if not re.search(r"\bmake [a-z]", line):
+            continue
+        for var in re.findall(r"\b([A-Z][A-Z_]+)=", line.split("#", 1)[0]):
+            assert f"$({var})" in makefile, f"the Makefile does not use {var} (in: {line.strip()})"
+
+
+def test_guide_settings_are_read_by_the_code():
+    text = page("d-instructor-guide")
+    sources = "".join(p.read_text(encoding="utf-8") for p in
+                      [ROOT / "nbgrader_config.py", *sorted((ROOT / "autograder").glob("*.py"))])
+    for variable in set(re.findall(r"NNLIB_[A-Z_]+", text)):
+        assert variable in sources, f"Appendix D mentions {variable}, which no grading code reads"
+
+
+def test_guide_paths_exist():
+    """Files and folders of the repository the guide names (the ones that must already exist)."""
+    for path in ("autograder/release.py", "autograder/sandbox.py", "autograder/nbgrade.py",
+                 "nbgrader_config.py", "solutions/02-the-neuron", "nnlib/checks", "tests/stated_numbers"):
+        assert path.split("/")[0] in page("d-instructor-guide") and (ROOT / path).exists(), path
