@@ -162,7 +162,6 @@ def _verdict(exercise, cases, outcomes):
 
 def _public_report(exercise, outcomes):
     """Expected vs received on the first public example that fails (small, fixed inputs)."""
-    from nnlib.checks import show
 
     for case, outcome in zip(exercise.public_cases, outcomes):
         if outcome.get("status") != "ok":

@@ -10,7 +10,6 @@ Rows (measure, median, spread, target, verdict):
 
     run(quick=False) -> rows;  render(rows) -> str
 """
-import json
 import os
 import shutil
 import statistics

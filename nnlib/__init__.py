@@ -24,3 +24,7 @@ from .models import Dense, Sequential, build_and_train
 from .neuron import neuron_output
 
 __version__ = "0.1.0"
+
+__all__ = ["activations", "datasets", "gradcheck", "layers", "losses", "network", "normalization", "optim",
+           "regularization", "dense_forward", "dense_backward", "forward", "backward", "init_params",
+           "Dense", "Sequential", "build_and_train", "neuron_output"]

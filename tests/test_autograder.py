@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,7 +17,7 @@ import pytest
 from coursetools import ROOT, tool_env
 
 sys.path.insert(0, str(ROOT))
-from autograder import cli, feedback, grade  # noqa: E402
+from autograder import cli, grade  # noqa: E402
 from nnlib import checks  # noqa: E402
 
 SOLUTION_02 = ROOT / "solutions" / "02-the-neuron" / "the-neuron.ipynb"

@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from coursetools import BIN, CHAPTERS, ROOT, SOLUTIONS, chapter_names, notebook_path, run, tool_env
+from coursetools import CHAPTERS, ROOT, SOLUTIONS, chapter_names, notebook_path
 
 REPOSITORY = "https://github.com/nn-from-scratch/neural-networks-from-scratch"
 BRANCH = "main"

@@ -6,7 +6,7 @@ import pytest
 
 from nnlib import datasets, gradcheck, losses, network, optim, regularization
 from nnlib.widgets.backprop_view import PARAMS, X_EXAMPLE, Y_EXAMPLE, backprop_stepper
-from nnlib.widgets.batch_size import BATCH_SIZES, batch_size_explorer, sgd_run
+from nnlib.widgets.batch_size import batch_size_explorer, sgd_run
 from nnlib.widgets.descent import DIVERGED, bowl_grad, descent_explorer
 from nnlib.widgets.explorer import WIDGET_VIEW_MIME
 from nnlib.widgets.overfitting import PATIENCE, overfitting_explorer, train

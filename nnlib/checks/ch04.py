@@ -20,7 +20,7 @@ from .. import activations as _activations
 from ..layers import dense_forward as _ref_dense_forward
 from ..network import forward as _ref_forward
 from .engine import (ERROR, FAIL, PASS, TODO, Case, Exercise, Mistake, Outcome, _quiet,
-                     call_quietly, compare, describe, register, show)
+                     call_quietly, compare, describe, register)
 
 CACHE_NAMES = ("A_prev", "W", "b", "Z", "activation")
 

@@ -27,7 +27,7 @@ into chunks; the same state string gives the same weights.
 import copy
 import dataclasses
 import numbers
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
