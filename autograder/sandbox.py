@@ -48,6 +48,8 @@ class ExerciseJob:
     function: str
     cases: list                       # each an encoded tuple of arguments
     reference_codes: list = field(default_factory=list)   # (filename, function name) pairs to trip on
+    adapter: str = ""                 # "fit_predict": call fn(X_train, y_train).predict(X_test)
+    seconds: float = 0                # wall-clock limit for this exercise (0: limits["exercise_seconds"])
 
 
 @dataclass
@@ -128,7 +130,8 @@ def run(cells, exercises, limits=None, hide=(), uid=None, workroot=None):
         try:
             job = {"limits": limits, "cells": cells, "hide": [os.path.realpath(h) for h in hide], "uid": uid,
                    "exercises": [{"name": e.name, "function": e.function, "cases": e.cases,
-                                  "reference_codes": e.reference_codes} for e, _ in remaining]}
+                                  "reference_codes": e.reference_codes, "adapter": e.adapter,
+                                  "call_seconds": e.seconds or limits["call_seconds"]} for e, _ in remaining]}
             proc = _start_child(workdir, job, [arrays for _, arrays in remaining], uid)
             phase, phase_started, deadline_hit = "start", time.perf_counter(), False
             while proc.poll() is None:
@@ -137,7 +140,10 @@ def run(cells, exercises, limits=None, hide=(), uid=None, workroot=None):
                 current = progress[-1] if progress else "start"
                 if current != phase:
                     phase, phase_started = current, time.perf_counter()
-                limit = limits["exercise_seconds"] if phase.startswith("exercise ") else limits["cells_seconds"]
+                limit = limits["cells_seconds"]
+                if phase.startswith("exercise "):
+                    running = next((e for e, _ in remaining if e.name == phase[len("exercise "):]), None)
+                    limit = (running.seconds if running and running.seconds else limits["exercise_seconds"])
                 if time.perf_counter() - phase_started > limit:
                     deadline_hit = True
                     _kill(proc)
@@ -159,7 +165,8 @@ def run(cells, exercises, limits=None, hide=(), uid=None, workroot=None):
             last = progress[-1] if progress else "start"
             if last.startswith("exercise "):
                 name = last[len("exercise "):]
-                why = (f"stopped after {limits['exercise_seconds']} s (an endless loop?)" if deadline_hit
+                spent = next((e.seconds for e, _ in remaining if e.name == name and e.seconds), limits["exercise_seconds"])
+                why = (f"stopped after {spent:g} s (an endless loop?)" if deadline_hit
                        else "the process running it died (too much memory, or a crash)")
                 results[name] = [{"status": "timeout" if deadline_hit else "crashed", "message": why}]
                 notes.append(f"{name}: {why}")
