@@ -18,7 +18,6 @@ is nnlib's, so calling nnlib.optim.minibatches from the exercise is still detect
 """
 from __future__ import annotations
 
-import copy
 import types
 from dataclasses import dataclass
 from typing import Callable
@@ -29,7 +28,7 @@ from .. import losses as _losses
 from .. import optim as _optim
 from ..network import backward as _backward
 from ..network import forward as _forward
-from .engine import (ERROR, FAIL, PASS, TODO, Case, Exercise, Mistake, Outcome, _quiet, compare,
+from .engine import (Case, Exercise, Mistake, compare,
                      describe, register)
 
 
@@ -68,30 +67,6 @@ class NestedExercise(Exercise):
 
     def compare(self, received, expected) -> str:
         return compare_nested(received, expected, self.rtol, self.atol, self.name_item)
-
-    def run(self, student: Callable, cases, capture_stdout=False) -> list:
-        outcomes = []
-        for case in cases:
-            expected = self.expected(case)
-            try:
-                with _quiet(capture_stdout):
-                    received = student(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-            except NotImplementedError:
-                outcomes.append(Outcome(case, TODO, "not implemented yet", expected))
-                break
-            except Exception as exc:  # the student's code may raise anything: report it
-                outcomes.append(Outcome(case, ERROR, f"raised {type(exc).__name__}: {exc}", expected))
-                continue
-            problem = self.compare(received, expected)
-            outcome = Outcome(case, FAIL if problem else PASS, problem, expected, received)
-            if outcome.status == FAIL:
-                mistake = self.recognise(case, received)
-                if mistake is not None:
-                    outcome.message += f" (this looks like a known mistake: {mistake.label})"
-                    outcome.case = Case(case.args, case.label, mistake.hint, case.kwargs)
-            outcomes.append(outcome)
-        return outcomes
-
 
 def _batch_name(path):
     if not path:

@@ -11,7 +11,6 @@ grader can send them by name.
 `backward` returns a *list* of (dW, db) pairs; the engine's `compare` knows tuples and arrays,
 so this module's exercise for it compares lists itself (_GradsExercise).
 """
-import copy
 
 import numpy as np
 
@@ -19,8 +18,7 @@ from .. import activations as _activations
 from ..gradcheck import numerical_gradient as _ref_numerical_gradient
 from ..layers import dense_backward as _ref_dense_backward, dense_forward as _dense_forward
 from ..network import backward as _ref_backward, forward as _forward
-from .engine import (ERROR, FAIL, PASS, TODO, Case, Exercise, Mistake, Outcome, _quiet,
-                     argument_function, compare, describe, register)
+from .engine import (Case, Exercise, Mistake, argument_function, compare, describe, register)
 
 # ------------------------------------------------------------------ the chapter's 2-2-1 network
 # The same numbers as the explorer (nnlib.widgets.backprop_view): one example, sigmoid layers.
@@ -198,29 +196,6 @@ class _GradsExercise(Exercise):
 
     def compare(self, received, expected) -> str:
         return _compare_grads(received, expected, self.rtol, self.atol)
-
-    def run(self, student, cases, capture_stdout=False) -> list:
-        outcomes = []
-        for case in cases:
-            expected = self.expected(case)
-            try:
-                with _quiet(capture_stdout):
-                    received = student(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-            except NotImplementedError:
-                outcomes.append(Outcome(case, TODO, "not implemented yet", expected))
-                break
-            except Exception as exc:  # the student's code may raise anything
-                outcomes.append(Outcome(case, ERROR, f"raised {type(exc).__name__}: {exc}", expected))
-                continue
-            problem = self.compare(received, expected)
-            outcome = Outcome(case, FAIL if problem else PASS, problem, expected, received)
-            if problem:
-                mistake = self.recognise(case, received)
-                if mistake is not None:
-                    outcome.message += f" (this looks like a known mistake: {mistake.label})"
-                    outcome.case = Case(case.args, case.label, mistake.hint, case.kwargs)
-            outcomes.append(outcome)
-        return outcomes
 
 
 def _layer_backward_unchecked(dA, cache):
