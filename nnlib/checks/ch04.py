@@ -11,7 +11,6 @@ caches. engine.compare handles numbers, arrays and tuples of them, so this modul
 calls), `run` (the in-process public and hidden checks) and `recognise` (a mistake is
 recognised by the output A or y_hat alone, whatever the student put in the cache).
 """
-import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,8 +18,7 @@ import numpy as np
 from .. import activations as _activations
 from ..layers import dense_forward as _ref_dense_forward
 from ..network import forward as _ref_forward
-from .engine import (ERROR, FAIL, PASS, TODO, Case, Exercise, Mistake, Outcome, _quiet,
-                     call_quietly, compare, describe, register)
+from .engine import (Case, Exercise, Mistake, call_quietly, compare, describe, register)
 
 CACHE_NAMES = ("A_prev", "W", "b", "Z", "activation")
 
@@ -96,31 +94,6 @@ class CachedExercise(Exercise):
                     and compare(wrong[0], expected[0], self.rtol, self.atol) != ""):
                 return mistake
         return None
-
-    def run(self, student, cases, capture_stdout=False) -> list:
-        outcomes = []
-        for case in cases:
-            expected = self.expected(case)
-            try:
-                with _quiet(capture_stdout):
-                    received = student(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-            except NotImplementedError:
-                outcomes.append(Outcome(case, TODO, "not implemented yet", expected))
-                break
-            except Exception as exc:  # the student's code may raise anything: report it
-                outcomes.append(Outcome(case, ERROR, f"raised {type(exc).__name__}: {exc}", expected))
-                continue
-            problem = self.compare(received, expected)
-            outcome = Outcome(case, FAIL if problem else PASS, problem, expected, received)
-            if problem:
-                mistake = self.recognise(case, received)
-                if mistake is not None:         # say it on the first line, before any arrays
-                    first_line, *rest = problem.split("\n", 1)
-                    outcome.message = "\n".join(
-                        [f"{first_line} (this looks like a known mistake: {mistake.label})"] + rest)
-                    outcome.case = Case(case.args, case.label, mistake.hint, case.kwargs)
-            outcomes.append(outcome)
-        return outcomes
 
 
 # ---------------------------------------------------------------------------- dense_forward

@@ -276,8 +276,10 @@ class Exercise:
                                compare_fn=self.compare)
             if outcome.status == FAIL:
                 mistake = self.recognise(case, outcome.received)
-                if mistake is not None:
-                    outcome.message += f" (this looks like a known mistake: {mistake.label})"
+                if mistake is not None:         # say it on the first line, before any arrays
+                    first_line, *rest = outcome.message.split("\n", 1)
+                    outcome.message = "\n".join(
+                        [f"{first_line} (this looks like a known mistake: {mistake.label})"] + rest)
                     outcome.case = Case(case.args, case.label, mistake.hint, case.kwargs)
             outcomes.append(outcome)
             if outcome.status == TODO:
