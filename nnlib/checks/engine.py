@@ -248,6 +248,19 @@ class Exercise:
     mistakes: Sequence[Mistake] = ()
     rtol: float = 1e-6
     atol: float = 1e-9
+    answer_keys: tuple = ()          # dotted nnlib names that are this exercise's answer key
+    uses: tuple = ()                 # other graded exercises the student's function calls
+    call: str = "plain"              # "plain": fn(*args, **kwargs); "fit_predict": see ch09
+    seconds: float = 30.0            # wall-clock budget of the whole exercise in the grader
+    may_modify_args: bool = False    # False: an answer that changes its input arrays is wrong
+    answer: Any = None               # comparison schema (None: `compare` on the value)
+
+    def __post_init__(self):
+        if not self.answer_keys:
+            module = getattr(self.reference, "__module__", "") or ""
+            if module.startswith("nnlib.") and not module.startswith("nnlib.checks"):
+                self.answer_keys = (f"{module}.{self.reference.__name__}",)
+        self.answer_keys, self.uses = tuple(self.answer_keys), tuple(self.uses)
 
     def expected(self, case: Case):
         return call_quietly(self.reference, case)
