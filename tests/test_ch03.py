@@ -326,3 +326,136 @@ def test_public_checks_say_not_implemented_without_a_note(capsys):
     out = capsys.readouterr().out
     assert out.count("is not implemented yet") == len(POINTS)
     assert "Note:" not in out and "Traceback" not in out
+
+
+# ------------------------------------------------------------------ softmax (row by row)
+SOFTMAX_POINTS = 2
+
+
+def softmax_rowmax(Z):
+    Z = f(Z)
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def softmax_logsumexp(Z):         # exp(z − log Σ e^z), log-sum-exp computed stably
+    Z = f(Z)
+    m = Z.max(axis=1, keepdims=True)
+    return np.exp(Z - m - np.log(np.exp(Z - m).sum(axis=1, keepdims=True)))
+
+
+def softmax_loop(Z):
+    Z = f(Z)
+    out = np.empty_like(Z)
+    for i, row in enumerate(Z):
+        e = [math.exp(z - max(row)) for z in row]
+        out[i] = [v / sum(e) for v in e]
+    return out
+
+
+def softmax_naive(Z):             # nan for logits near 1000: loses the large-logit group
+    E = np.exp(f(Z))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def softmax_columns(Z):
+    Z = f(Z)
+    E = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return E / E.sum(axis=0, keepdims=True)
+
+
+def softmax_whole_array(Z):
+    E = np.exp(f(Z) - f(Z).max())
+    return E / E.sum()
+
+
+def softmax_batch_max(Z):         # 0 / 0 = nan in a row far below the batch's maximum
+    E = np.exp(f(Z) - f(Z).max())
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def softmax_unnormalised(Z):
+    return np.exp(f(Z) - f(Z).max(axis=1, keepdims=True))
+
+
+def softmax_int_buffer(Z):        # np.empty_like keeps an int dtype: loses the integer group
+    Z = np.asarray(Z)
+    out = np.empty_like(Z)
+    out[...] = softmax_rowmax(Z)
+    return out
+
+
+SOFTMAX_CORRECT = [softmax_rowmax, softmax_logsumexp, softmax_loop, activations.softmax]
+SOFTMAX_BUGGY = [                 # (buggy function, points earned of 2, mistake named or None)
+    (softmax_naive, 1.5, "the row maximum is not subtracted"),
+    (softmax_columns, 0.0, "normalised over the batch (axis 0)"),
+    (softmax_whole_array, 0.0, "normalised over the whole array"),
+    (softmax_batch_max, 1.5, "subtracted the batch's largest logit"),
+    (softmax_unnormalised, 0.0, "without dividing by the row's sum"),
+    (softmax_int_buffer, 1.5, None),
+]
+
+
+@pytest.mark.parametrize("student", SOFTMAX_CORRECT, ids=lambda s: s.__name__)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_softmax_correct_implementations_earn_full_points(student, seed, capsys):
+    assert hidden("softmax", student, SOFTMAX_POINTS, seed) == float(SOFTMAX_POINTS)
+    out = capsys.readouterr()
+    assert "✗" not in out.out and out.err == ""
+
+
+@pytest.mark.parametrize("student, earned, label", SOFTMAX_BUGGY,
+                         ids=[b[0].__name__ for b in SOFTMAX_BUGGY])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_softmax_buggy_implementations_lose_points(student, earned, label, seed, capsys):
+    assert hidden("softmax", student, SOFTMAX_POINTS, seed) == earned
+    out = capsys.readouterr()
+    assert out.err == ""
+    if label is not None:
+        assert re.search(r"known mistake: [^\n]*" + re.escape(label), out.out), out.out
+
+
+def test_softmax_exercise_declaration():
+    exercise = checks.EXERCISES["softmax"]
+    assert exercise.reference is activations.softmax
+    assert exercise.answer_keys == ("nnlib.activations.softmax",)
+    assert len(exercise.mistakes) >= 3
+    groups = exercise.hidden_groups(np.random.default_rng(0))
+    assert len(groups) >= 3
+    large = dict(groups)["large logits (up to ±1000)"]
+    assert max(np.abs(c.args[0]).max() for c in large) > 700
+    for case in [c for _, cs in groups for c in cs]:
+        P = exercise.expected(case)
+        assert np.all(np.isfinite(P)) and np.allclose(P.sum(axis=1), 1.0)
+    again = exercise.hidden_groups(np.random.default_rng(0))
+    assert [c.label for _, cs in groups for c in cs] == [c.label for _, cs in again for c in cs]
+
+
+def test_softmax_public_check_names_the_overflow(capsys):
+    checks.softmax(softmax_naive)
+    out = capsys.readouterr().out
+    assert "✗ large logits: Z = [[1000, 999, 998]]" in out
+    assert "known mistake: overflow: the row maximum is not subtracted" in out
+    assert "3 of 4 pass" in out
+
+
+def test_softmax_hard_coding_the_public_examples_earns_nothing():
+    exercise = checks.EXERCISES["softmax"]
+    table = {str(np.asarray(c.args[0]).tolist()): exercise.expected(c) for c in exercise.public_cases}
+
+    def hard_coded(Z):
+        return table.get(str(np.asarray(Z).tolist()), np.zeros(np.shape(Z)))
+
+    assert hidden("softmax", hard_coded, SOFTMAX_POINTS, 3) == 0.0
+
+
+def test_softmax_jacobian_matches_finite_differences():
+    """The chapter's derivation: ∂p_i/∂z_j = p_i (δ_ij − p_j), checked numerically."""
+    z = np.array([0.3, -1.2, 2.0, 0.5])
+    p = activations.softmax(z)
+    J = np.diag(p) - np.outer(p, p)
+    h = 1e-6
+    numerical = np.column_stack([(activations.softmax(z + h * e) - activations.softmax(z - h * e))
+                                 / (2 * h) for e in np.eye(4)])
+    assert np.allclose(J, numerical, atol=1e-8)
+    assert np.allclose(activations.softmax_prime(z[None])[0], J)

@@ -258,3 +258,115 @@ def test_checks_write_nothing_to_stderr(capsys):
         getattr(checks, name)(student)
         hidden_points(name, student, 2, 0)
     assert capsys.readouterr().err == ""
+
+
+# ------------------------------------------------------------------ softmax_cross_entropy_grad
+def _rows_softmax(Z):
+    Z = np.asarray(Z, dtype=float)
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def ce_grad_formula(Z, y):
+    return (_rows_softmax(Z) - np.asarray(y, dtype=float)) / len(Z)
+
+
+def ce_grad_log_softmax(Z, y):      # P from log P = Z − max − log Σ e^(Z − max)
+    Z = np.asarray(Z, dtype=float)
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    log_P = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return (np.exp(log_P) - y) / Z.shape[0]
+
+
+def ce_grad_loop(Z, y):
+    Z, y = np.asarray(Z, dtype=float), np.asarray(y, dtype=float)
+    n = Z.shape[0]
+    out = np.zeros_like(Z)
+    for i in range(n):
+        e = np.exp(Z[i] - Z[i].max())
+        out[i] = (e / e.sum() - y[i]) / n
+    return out
+
+
+def ce_grad_sum(Z, y):
+    return _rows_softmax(Z) - y
+
+
+def ce_grad_sign(Z, y):
+    return -ce_grad_formula(Z, y)
+
+
+def ce_grad_entries(Z, y):
+    return (_rows_softmax(Z) - y) / np.size(Z)
+
+
+def ce_grad_naive(Z, y):
+    E = np.exp(np.asarray(Z, dtype=float))
+    return (E / E.sum(axis=1, keepdims=True) - y) / len(Z)
+
+
+def ce_grad_wrt_p(Z, y):
+    return -y / np.clip(_rows_softmax(Z), EPS, 1) / len(Z)
+
+
+@pytest.mark.parametrize("student", [ce_grad_formula, ce_grad_log_softmax, ce_grad_loop,
+                                     losses.softmax_cross_entropy_grad], ids=lambda s: s.__name__)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_softmax_ce_grad_correct_implementations_earn_full_points(student, seed, capsys):
+    assert hidden_points("softmax_cross_entropy_grad", student, 2, seed) == 2.0
+    assert "✗" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("student, expected, label", [
+    (ce_grad_sum, 0.0, "the 1/n is missing"),
+    (ce_grad_sign, 0.0, "the sign is flipped"),
+    (ce_grad_entries, 0.0, "divided by the number of entries"),
+    (ce_grad_naive, 1.5, "the row maximum is not subtracted"),
+    (ce_grad_wrt_p, 0.0, "instead of with respect to Z"),
+], ids=lambda v: getattr(v, "__name__", None))
+@pytest.mark.parametrize("seed", SEEDS)
+def test_softmax_ce_grad_mistakes_lose_points(student, expected, label, seed, capsys):
+    assert hidden_points("softmax_cross_entropy_grad", student, 2, seed) == expected
+    out = capsys.readouterr().out
+    assert "this looks like a known mistake:" in out and label in out, out
+
+
+def test_softmax_ce_grad_is_the_derivative_of_the_mean_cost():
+    """∂C/∂Z = (P − Y)/n, checked by finite differences on the chapter's logits."""
+    Z = np.array([[2.0, 1.0, -1.0], [0.5, 0.0, 3.0]])
+    Y = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    h = 1e-6
+    numerical = np.zeros_like(Z)
+    for index in np.ndindex(Z.shape):
+        step = np.zeros_like(Z)
+        step[index] = h
+        numerical[index] = (losses.softmax_cross_entropy(Z + step, Y)
+                            - losses.softmax_cross_entropy(Z - step, Y)) / (2 * h)
+    assert np.allclose(losses.softmax_cross_entropy_grad(Z, Y), numerical, atol=1e-8)
+    big = losses.softmax_cross_entropy_grad(np.array([[1000.0, 0.0, -1000.0]]),
+                                            np.array([[0.0, 0.0, 1.0]]))
+    assert np.allclose(big, [[1.0, 0.0, -1.0]])
+
+
+def test_softmax_ce_grad_declaration():
+    exercise = checks.EXERCISES["softmax_cross_entropy_grad"]
+    assert exercise.answer_keys == ("nnlib.losses.softmax_cross_entropy_grad",)
+    assert len(exercise.mistakes) >= 3
+    groups = exercise.hidden_groups(np.random.default_rng(2))
+    assert len(groups) >= 3
+    for _, cases in groups:
+        for case in cases:
+            Z, Y = case.args
+            assert Z.shape == Y.shape and np.all(Y.sum(axis=1) == 1)
+            assert np.all(np.isfinite(exercise.expected(case)))
+    checks.softmax_cross_entropy_grad(ce_grad_formula)
+
+
+def test_softmax_ce_grad_hard_coding_earns_nothing():
+    exercise = checks.EXERCISES["softmax_cross_entropy_grad"]
+    table = {str(np.asarray(c.args[0]).tolist()): exercise.expected(c) for c in exercise.public_cases}
+
+    def hard_coded(Z, y):
+        return table.get(str(np.asarray(Z).tolist()), np.zeros(np.shape(Z)))
+
+    assert hidden_points("softmax_cross_entropy_grad", hard_coded, 2, 4) == 0.0

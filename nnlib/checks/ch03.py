@@ -296,3 +296,98 @@ RELU_PRIME = register(Exercise(
                 lambda Z: _f(Z) > 0),
     ],
 ))
+
+
+# ------------------------------------------------------------------ softmax (row by row)
+def _softmax_groups(rng):
+    """Batches of logits (n, k): softmax acts on each row, so the groups vary the rows."""
+
+    def case(Z, kind, hint=""):
+        return Case((Z,), f"{kind}, Z = {show(Z)}", hint)
+
+    batches = [case(rng.normal(0, 3, (int(rng.integers(2, 6)), int(rng.integers(2, 6)))),
+                    "a batch (n, k)") for _ in range(4)]
+    large = []
+    for _ in range(3):
+        n, k = int(rng.integers(2, 5)), int(rng.integers(2, 5))
+        Z = rng.normal(0, 3, (n, k))
+        Z[0] += float(rng.uniform(760, 1000))          # one row of huge logits
+        Z[-1] -= float(rng.uniform(760, 1000))         # one row of hugely negative logits
+        large.append(case(Z, "rows of logits near ±1000",
+                          "subtract each row's own maximum before np.exp"))
+    Z = rng.normal(0, 2, (int(rng.integers(2, 5)), 3))
+    Z[:, int(rng.integers(0, 3))] = float(rng.uniform(900, 1000))   # one class far ahead
+    large.append(case(Z, "one logit of about 1000 per row"))
+    shapes = [
+        case(rng.normal(0, 2, (1, int(rng.integers(2, 6)))), "one example, shape (1, k)"),
+        case(rng.normal(0, 2, (int(rng.integers(2, 6)), 1)), "one class, shape (n, 1)",
+             "a row with a single logit gets probability 1"),
+        case(np.full((int(rng.integers(2, 5)), int(rng.integers(2, 5))),
+                     round(float(rng.normal(0, 3)), 2)), "equal logits",
+             "equal logits give equal probabilities 1/k"),
+        case(rng.normal(0, 3, (int(rng.integers(5, 9)), 2)), "a tall batch (n, 2)"),
+    ]
+    integers = [case(rng.integers(-5, 6, (int(rng.integers(2, 5)), int(rng.integers(2, 5)))),
+                     "integer logits (an int array)", "return floats")
+                for _ in range(3)]
+    return [
+        ("random batches (n, k)", batches),
+        ("large logits (up to ±1000)", large),
+        ("shapes (1, k), (n, 1), equal and tall", shapes),
+        ("integer logits", integers),
+    ]
+
+
+def _softmax_axis(Z, axis):
+    Z = _f(Z)
+    E = np.exp(Z - Z.max(axis=axis, keepdims=True))
+    return E / E.sum(axis=axis, keepdims=True)
+
+
+def _softmax_naive(Z):
+    E = np.exp(_f(Z))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def _softmax_batch_max(Z):
+    Z = _f(Z)
+    E = np.exp(Z - Z.max())
+    return E / E.sum(axis=1, keepdims=True)
+
+
+SOFTMAX = register(Exercise(
+    name="softmax",
+    signature="softmax(Z)",
+    reference=_act.softmax,
+    public_cases=_public(
+        ([[2.0, 1.0, 0.1]], "one example: Z = [[2, 1, 0.1]]",
+         "e^z for every entry, divided by the row's total: [[0.659, 0.242, 0.099]]"),
+        ([[2.0, 1.0, 0.1], [0.5, 0.5, 3.0]], "a batch of two examples, shape (2, 3)",
+         "each row on its own: the sums go along axis=1 (keepdims=True), not over the batch"),
+        ([[1000.0, 999.0, 998.0]], "large logits: Z = [[1000, 999, 998]]",
+         "np.exp(1000) is inf and inf / inf is nan: subtract the row's maximum first, "
+         "Z - Z.max(axis=1, keepdims=True)"),
+        ([[0.0, 0.0], [1.0, 1.0], [-3.0, -3.0]], "equal logits in each row, shape (3, 2)",
+         "equal logits give equal probabilities: every entry is 1/2"),
+    ),
+    hidden_groups=_softmax_groups,
+    mistakes=[
+        Mistake("overflow: the row maximum is not subtracted before np.exp",
+                "e^1000 is inf and inf / inf is nan; subtract Z.max(axis=1, keepdims=True) "
+                "first, which changes no probability",
+                _softmax_naive),
+        Mistake("normalised over the batch (axis 0) instead of each row",
+                "each example is a row: sum along axis=1, so that every row sums to 1",
+                lambda Z: _softmax_axis(Z, 0)),
+        Mistake("normalised over the whole array instead of each row",
+                "np.sum(E) adds every entry of the batch; use E.sum(axis=1, keepdims=True)",
+                lambda Z: np.exp(_f(Z) - _f(Z).max()) / np.exp(_f(Z) - _f(Z).max()).sum()),
+        Mistake("subtracted the batch's largest logit, not each row's",
+                "a row far below the batch maximum underflows to 0 / 0 = nan; subtract "
+                "Z.max(axis=1, keepdims=True), each row's own maximum",
+                _softmax_batch_max),
+        Mistake("e^z without dividing by the row's sum",
+                "probabilities must add up to 1: divide by E.sum(axis=1, keepdims=True)",
+                lambda Z: np.exp(_f(Z) - _f(Z).max(axis=-1, keepdims=True))),
+    ],
+))

@@ -301,3 +301,108 @@ BINARY_CROSS_ENTROPY_GRAD = register(Exercise(
                 lambda p, y: -_f(y) / _clip(p) / _f(p).size),
     ],
 ))
+
+
+# ---------------------------------------------------------------- softmax_cross_entropy_grad
+def _one_hot(rng, n, k):
+    Y = np.zeros((n, k))
+    Y[np.arange(n), rng.integers(0, k, n)] = 1.0
+    return Y
+
+
+def _softmax_rows(Z):
+    Z = _f(Z)
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def _ce_logit_groups(rng):
+    """Logits Z (n, k) and one-hot targets Y (n, k)."""
+
+    def case(Z, Y, kind, hint=""):
+        return Case((Z, Y), f"{kind}: Z = {show(Z)}, y = {show(Y)}", hint)
+
+    batches = []
+    for _ in range(4):
+        n, k = int(rng.integers(2, 7)), int(rng.integers(2, 6))
+        batches.append(case(rng.normal(0, 2, (n, k)).round(3), _one_hot(rng, n, k), "a batch"))
+    single = []
+    for _ in range(3):
+        k = int(rng.integers(2, 6))
+        single.append(case(rng.normal(0, 2, (1, k)).round(3), _one_hot(rng, 1, k),
+                           "one example (n = 1)", "with n = 1 the gradient is P − Y itself"))
+    k = int(rng.integers(3, 6))
+    single.append(case(rng.normal(0, 2, (8, k)).round(3), _one_hot(rng, 8, k),
+                       "eight examples", "the cost is a mean over the n rows: divide by n"))
+    large = []
+    for _ in range(3):
+        n, k = int(rng.integers(2, 5)), int(rng.integers(2, 5))
+        Z = rng.normal(0, 3, (n, k))
+        Z[0] += float(rng.uniform(760, 1000))
+        Z[-1] -= float(rng.uniform(760, 1000))
+        large.append(case(Z.round(3), _one_hot(rng, n, k), "logits near ±1000",
+                          "subtract each row's maximum before np.exp"))
+    n, k = int(rng.integers(2, 5)), int(rng.integers(2, 5))
+    Z = rng.normal(0, 2, (n, k))
+    Y = _one_hot(rng, n, k)
+    Z[Y == 0] += 900.0                              # confidently wrong on every row
+    large.append(case(Z.round(3), Y, "confidently wrong, logits about 900"))
+    two = []
+    for _ in range(3):
+        n = int(rng.integers(2, 7))
+        two.append(case(rng.normal(0, 3, (n, 2)).round(3), _one_hot(rng, n, 2), "two classes"))
+    Z = rng.normal(0, 2, (int(rng.integers(2, 5)), 3)).round(3)
+    two.append(case(Z, _one_hot(rng, len(Z), 3), "three classes"))
+    return [
+        ("random batches (n, k)", batches),
+        ("one example and eight (the mean over rows)", single),
+        ("large logits (up to ±1000)", large),
+        ("two and three classes", two),
+    ]
+
+
+_CHAPTER_Z = np.array([[2.0, 1.0, -1.0], [0.5, 0.0, 3.0]])
+_CHAPTER_Y = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+
+SOFTMAX_CROSS_ENTROPY_GRAD = register(Exercise(
+    name="softmax_cross_entropy_grad",
+    signature="softmax_cross_entropy_grad(Z, y)",
+    reference=_losses.softmax_cross_entropy_grad,
+    public_cases=[
+        Case((np.array([[2.0, 1.0, -1.0]]), np.array([[0.0, 1.0, 0.0]])),
+             "one example: Z = [[2, 1, -1]], y = [[0, 1, 0]]",
+             "P = softmax(Z) row by row, then P − y: [[0.705, −0.741, 0.035]]"),
+        Case((_CHAPTER_Z, _CHAPTER_Y),
+             "the chapter's two days: Z = [[2, 1, -1], [0.5, 0, 3]], y = [[0, 1, 0], [0, 0, 1]]",
+             "(P − y) / n with n = 2 rows: the cost is a mean over the examples"),
+        Case((np.array([[1000.0, 0.0, -1000.0]]), np.array([[0.0, 0.0, 1.0]])),
+             "large logits: Z = [[1000, 0, -1000]], y = [[0, 0, 1]]",
+             "np.exp(1000) is inf: subtract each row's maximum before np.exp; expected [[1, 0, −1]]"),
+    ],
+    hidden_groups=_ce_logit_groups,
+    mistakes=[
+        Mistake("the 1/n is missing (the gradient of the sum over rows)",
+                "the cost is the mean over the n examples, so divide P − y by n = Z.shape[0]",
+                lambda Z, y: _softmax_rows(Z) - _f(y)),
+        Mistake("the sign is flipped: y − P",
+                "∂C/∂Z = (P − y) / n: positive where the model gives a class too much probability",
+                lambda Z, y: (_f(y) - _softmax_rows(Z)) / _f(Z).shape[0]),
+        Mistake("divided by the number of entries n·k instead of the number of rows n",
+                "the cost averages over the n rows (examples), not over every entry: divide by "
+                "Z.shape[0]",
+                lambda Z, y: (_softmax_rows(Z) - _f(y)) / _f(Z).size),
+        Mistake("overflow: the row maximum is not subtracted before np.exp",
+                "e^1000 is inf and inf / inf is nan; subtract Z.max(axis=1, keepdims=True) first",
+                lambda Z, y: (np.exp(_f(Z)) / np.exp(_f(Z)).sum(axis=1, keepdims=True) - _f(y))
+                / _f(Z).shape[0]),
+        Mistake("the gradient with respect to P, −y / P / n, instead of with respect to Z",
+                "the exercise asks for ∂C/∂Z; through the softmax Jacobian it simplifies to "
+                "(P − y) / n",
+                lambda Z, y: -_f(y) / np.clip(_softmax_rows(Z), EPS, 1.0) / _f(Z).shape[0]),
+        Mistake("softmax over the batch (axis 0) instead of each row",
+                "each example is a row: normalise along axis=1",
+                lambda Z, y: (np.exp(_f(Z) - _f(Z).max(axis=0))
+                              / np.exp(_f(Z) - _f(Z).max(axis=0)).sum(axis=0) - _f(y))
+                / _f(Z).shape[0]),
+    ],
+))
