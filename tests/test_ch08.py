@@ -363,7 +363,10 @@ def test_numerical_gradient_public_check_names_the_mistake(capsys):
     assert "known mistake: a forward difference (f(x + h) − f(x)) / h" in out
     checks.numerical_gradient(numerical_gradient_not_restored)
     out = capsys.readouterr().out
-    assert "✓ f(x) = ½ Σ x² at x = (1, 2, 3)" in out          # a separable f does not notice
+    # Issue 12: inputs must not be modified, so even a separable f (where the values come out
+    # right) now fails: x was left changed, and the message says so.
+    assert "✗ f(x) = ½ Σ x² at x = (1, 2, 3)" in out
+    assert "changed its argument x in place" in out
     assert "known mistake: x is not restored after each entry" in out
 
 

@@ -4,18 +4,23 @@
     checks.neuron_output(neuron_output)                   # public: prints ✓/✗ per example
     checks.hidden.neuron_output(neuron_output, points=2)  # hidden: returns the points earned
 
-engine.py holds the machinery (Case, Exercise, Mistake, register, compare, hidden);
-chNN.py registers chapter NN's exercises. Every registered exercise `name` is available
+spec.py declares exercises (Case, Mistake, Exercise, register), compare.py compares answers
+(and holds the answer schemas Pair, Cache, ListOf, ...), calling.py calls a function on a case
+(an answer record, importing nothing from nnlib), judge.py turns records into a Verdict and
+report.py a Verdict into words; chNN.py registers chapter NN's exercises. Every registered exercise `name` is available
 as `checks.name(student_function)`, its public check.
 """
 import importlib
 import pkgutil
 
-from .engine import (ERROR, EXERCISES, FAIL, PASS, SEED_VARIABLE, TODO, Case, Exercise, Mistake,  # noqa: F401
-                     Outcome, compare, describe, show,
-                     CALLABLES, argument_function, grading_rng, hidden, register, run_case)
+from .compare import (Array, Cache, ListOf, Labelled, Mask, Number, Pair, Unchecked, Value,  # noqa: F401
+                      compare, describe, show)
+from .engine import ERROR, FAIL, PASS, TODO, Outcome, run_case  # noqa: F401
+from .spec import (CALLABLES, EXERCISES, SEED_VARIABLE, Case, Exercise, Mistake,  # noqa: F401
+                   argument_function, grading_rng, hidden, register)
+from . import calling, judge, report  # noqa: F401,E402
 
-for _module in sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("ch")):
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("ch") and m.name[2:].isdigit()):
     importlib.import_module(f"{__name__}.{_module}")
 
 
