@@ -158,7 +158,9 @@ def _gradient_descent_groups(rng: np.random.Generator):
               float(10.0 ** rng.integers(-7, -3)), "C = Σ ½ (b − exam mark)²"),
     ]
     # B: a fixed number of steps (tol = 0 never stops a run), max_steps = 0 included.
-    fixed = [_case(parabola_grad, r(-6, 10), r(0.05, 0.6), 0, 0.0, "max_steps = 0")] + [
+    fixed = [_case(parabola_grad, r(-6, 10), r(0.05, 0.6), 0, 0.0, "max_steps = 0"),
+             _case(parabola_grad, 3.0, r(0.05, 0.6), int(rng.integers(2, 6)), 0.0,
+                   "w0 = 3, the minimum: every step is 0, and a zero step is not smaller than tol = 0")] + [
         _case(grad, r(-4, 4), r(0.01, 0.15), int(rng.integers(1, 12)), 0.0, what)
         for grad, what in ((parabola_grad, "C = (w − 3)²"), (narrow_parabola_grad, "C = 5 (w + 1)²"),
                            (parabola_grad, "C = (w − 3)²"), (double_well_grad, "non-convex"))
