@@ -14,7 +14,7 @@ SEED        ?=
 SUBMISSIONS ?= autograder/submitted
 WORKERS     ?=
 
-.PHONY: test bench book chromium release check-release grade nbgrade feedback export gradescope clean
+.PHONY: test bench verify book chromium release check-release grade nbgrade feedback export gradescope clean
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test: $(STAMP) chromium
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Tests of the tests (issue 12): mutants of every exercise's answer key must lose points in its
+# hidden checks; fails when one survives.   make verify   |   make verify CHAPTER=03
+verify: $(STAMP)
+	$(BIN)/python -m autograder.verify $(CHAPTER)
 
 # The static site: executes chapters/ (cached in _build/.jupyter_cache) and writes _build/html.
 book: $(STAMP)
