@@ -16,7 +16,7 @@ What one call of `fit` minimises, batch by batch (row-batch notation, A[0] = X_b
 
     Z[l] = A[l-1] @ W[l] + b[l],   A[l] = g_l(Z[l])         (dropout on hidden A[l] in training)
     cost = loss(y_hat, y)  +  (λ2/2) Σ_l Σ W[l]²  +  λ1 Σ_l Σ |W[l]|
-    W ← W − lr · dW,  b ← b − lr · db                       (or with momentum: v ← β v − lr·dW, W ← W + v)
+    W ← W − lr · dW,  b ← b − lr · db                       (or with momentum: v ← μ v − lr·dW, W ← W + v)
 
 The loss is the mean over the batch (for "mse" and the cross-entropies), so the raw penalty
 gradients λ2·W and λ1·sign(W) are added to the batch gradients unchanged: λ then means the
@@ -286,7 +286,7 @@ class Sequential:
         Each epoch visits the rows in batches of batch_size (optim.minibatches, reshuffled every
         epoch with shuffle=True); for each batch: forward (dropout = the DROP rate of hidden units,
         keep_prob = 1 − dropout), dy_hat = loss_grad, backward, add λ2·W and λ1·sign(W), update
-        (optim.sgd_step, or optim.momentum_step with β = momentum). After each epoch the data
+        (optim.sgd_step, or optim.momentum_step with μ = momentum). After each epoch the data
         loss (and accuracy) on the whole training set, and on validation_data = (X_val, y_val)
         if given, are recorded. seed drives shuffling and dropout: the same seed gives the same
         result. callbacks: objects with on_epoch_end(epoch, logs, model) returning True to stop,
@@ -309,7 +309,7 @@ class Sequential:
         if not _is_number(dropout) or not 0 <= dropout < 1:
             raise ValueError(f"dropout is the fraction of hidden units dropped; it must be in [0, 1), got {dropout!r}")
         if not _is_number(momentum) or not 0 <= momentum < 1:
-            raise ValueError(f"momentum (β) must be in [0, 1); got {momentum!r}")
+            raise ValueError(f"momentum (μ) must be in [0, 1); got {momentum!r}")
         if loss == "softmax_cross_entropy" and self.activations[-1] != "linear":
             raise ValueError("loss='softmax_cross_entropy' works on logits: give the last layer a 'linear' "
                              "activation, or use a 'softmax' output with loss='categorical_cross_entropy'")

@@ -91,7 +91,7 @@ def test_momentum_and_penalties_follow_the_documented_update(penalty):
             grads = network.backward(losses.mse_grad(y_hat, y_batch), caches)
             penalty_grad = getattr(regularization, penalty + "_grad")(params, 0.01)
             grads = [(dW + pW, db + pb) for (dW, db), (pW, pb) in zip(grads, penalty_grad)]
-            params, velocity = optim.momentum_step(params, grads, velocity, lr=0.2, beta=0.8)
+            params, velocity = optim.momentum_step(params, grads, velocity, lr=0.2, mu=0.8)
     model.fit(X, y, lr=0.2, epochs=3, batch_size=4, momentum=0.8, shuffle=False, **{penalty: 0.01})
     assert_params_equal(model.params, params)
 

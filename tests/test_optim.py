@@ -95,8 +95,8 @@ def test_sgd_step_moves_against_the_gradient_and_returns_new_arrays():
 def test_momentum_accumulates_velocity():
     params = [(np.zeros((1, 1)), np.zeros(1))]
     grads = [(np.ones((1, 1)), np.zeros(1))]
-    p1, v1 = momentum_step(params, grads, None, lr=1.0, beta=0.5)
-    p2, v2 = momentum_step(p1, grads, v1, lr=1.0, beta=0.5)
+    p1, v1 = momentum_step(params, grads, None, lr=1.0, mu=0.5)
+    p2, v2 = momentum_step(p1, grads, v1, lr=1.0, mu=0.5)
     assert p1[0][0][0, 0] == -1.0 and p2[0][0][0, 0] == -2.5   # second step: 0.5·(−1) − 1
 
 

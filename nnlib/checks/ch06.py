@@ -230,3 +230,292 @@ GRADIENT_DESCENT = register(Exercise(
     hidden_groups=_gradient_descent_groups,
     mistakes=MISTAKES,
 ))
+
+
+# ================================================================ momentum_step and adam_step
+# Both work on a network's parameters as the rest of the course holds them: a list of (W, b)
+# pairs, first layer first, with the gradients and the optimizer's state in the same layout.
+# The answers are new lists of new arrays; an answer that changes its arguments is wrong.
+from .. import optim as _optim  # noqa: E402
+from .compare import Array, Labelled, ListOf, Pair  # noqa: E402
+
+
+def _layers_schema(what):
+    return ListOf(Pair(Array(), Array(), names=("W", "b")), what=what,
+                  item_name="{what}, layer {n}", accept_lists_as_pairs=True)
+
+
+def _random_layers(rng, sizes, scale=1.0):
+    """A list of (W, b) pairs of random numbers (3 decimals) for the layer sizes given."""
+    return [(np.round(rng.normal(0, scale, (n_in, n_out)), 3), np.round(rng.normal(0, scale, n_out), 3))
+            for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+
+
+def _random_sizes(rng, layers):
+    return [int(n) for n in rng.integers(1, 5, layers + 1)]
+
+
+# The chapter's bowl, linear regression on the study-hours table, as a one-neuron network:
+# W = [[beta1]], b = [beta0]; its gradient at (beta0, beta1) = (0, 0).
+_BOWL_GRAD = linear_regression_grad(np.array([0.0, 0.0]))
+_BOWL_PARAMS = [(np.array([[0.0]]), np.array([0.0]))]
+_BOWL_GRADS = [(np.array([[_BOWL_GRAD[1]]]), np.array([_BOWL_GRAD[0]]))]
+
+
+# ---------------------------------------------------------------- momentum_step: mistakes
+def _momentum(params, grads, velocity, lr, mu=0.9, *, sign=-1.0, move_with="new", form="course",
+              biases=True):
+    """Momentum with one thing done wrong (the keyword arguments say which)."""
+    if velocity is None:
+        velocity = [(np.zeros(np.shape(W)), np.zeros(np.shape(b))) for W, b in params]
+    new_params, new_velocity = [], []
+    for (W, b), (dW, db), (vW, vb) in zip(params, grads, velocity):
+        pair, vpair = [], []
+        for w, g, v, is_bias in ((W, dW, vW, False), (b, db, vb, True)):
+            w, g, v = (np.asarray(a, dtype=float) for a in (w, g, v))
+            if form == "course":
+                v_new = mu * v + sign * lr * g
+                w_new = w + (v_new if move_with == "new" else v)
+            elif form == "framework":                 # v ← μ v + g,  w ← w − lr v
+                v_new = mu * v + g
+                w_new = w - lr * v_new
+            else:                                     # "average": v ← μ v − (1 − μ) lr g
+                v_new = mu * v - (1 - mu) * lr * g
+                w_new = w + v_new
+            if is_bias and not biases:
+                w_new = w
+            pair.append(w_new)
+            vpair.append(v_new)
+        new_params.append(tuple(pair))
+        new_velocity.append(tuple(vpair))
+    return new_params, new_velocity
+
+
+MOMENTUM_MISTAKES = [
+    Mistake("the gradient is added to the velocity instead of subtracted",
+            "v ← μ v − lr · grad: the gradient points uphill, so the velocity collects minus it",
+            lambda p, g, v, lr, mu=0.9: _momentum(p, g, v, lr, mu, sign=+1.0)),
+    Mistake("the parameters move with the old velocity",
+            "update the velocity first, v ← μ v − lr · grad, then move with the new one: w ← w + v",
+            lambda p, g, v, lr, mu=0.9: _momentum(p, g, v, lr, mu, move_with="old")),
+    Mistake("the velocity leaves out the learning rate (v ← μ v + grad, w ← w − lr · v)",
+            "that is another convention (PyTorch's); in this course the velocity is the step "
+            "itself: v ← μ v − lr · grad, then w ← w + v, and that v is returned",
+            lambda p, g, v, lr, mu=0.9: _momentum(p, g, v, lr, mu, form="framework")),
+    Mistake("the gradient is damped by (1 − μ) (v ← μ v − (1 − μ) lr · grad)",
+            "momentum adds the full step: v ← μ v − lr · grad (the (1 − μ) belongs to running "
+            "averages such as Adam's m, not to the velocity)",
+            lambda p, g, v, lr, mu=0.9: _momentum(p, g, v, lr, mu, form="average")),
+    Mistake("the biases are not updated",
+            "every array of every layer gets its own velocity and moves: W and b alike",
+            lambda p, g, v, lr, mu=0.9: _momentum(p, g, v, lr, mu, biases=False)),
+]
+
+
+# ---------------------------------------------------------------- momentum_step: cases
+def _momentum_case(params, grads, velocity, lr, mu, what):
+    sizes = " → ".join([str(params[0][0].shape[0])] + [str(W.shape[1]) for W, _ in params])
+    state = "velocity None" if velocity is None else "a velocity from earlier steps"
+    return Case((params, grads, velocity, lr, mu),
+                f"{what}: {len(params)} layer(s) of sizes {sizes}, {state}, lr = {lr:g}, mu = {mu:g}")
+
+
+def _momentum_groups(rng: np.random.Generator):
+    """Four groups of random hidden cases (each group one share of the points)."""
+
+    def case(layers, with_velocity, lr, mu, what):
+        sizes = _random_sizes(rng, layers)
+        params, grads = _random_layers(rng, sizes), _random_layers(rng, sizes)
+        velocity = _random_layers(rng, sizes, 0.3) if with_velocity else None
+        return _momentum_case(params, grads, velocity, lr, mu, what)
+
+    def lr():
+        return round(float(rng.uniform(0.01, 0.5)), 3)
+
+    def mu():
+        return round(float(rng.uniform(0.5, 0.95)), 2)
+
+    return [
+        ("the first step (velocity None: it starts at zero)",
+         [case(int(rng.integers(1, 4)), False, lr(), mu(), "first step") for _ in range(4)]),
+        ("one layer, with a velocity from earlier steps",
+         [case(1, True, lr(), mu(), "one layer") for _ in range(4)]),
+        ("two or three layers of any sizes, with a velocity",
+         [case(int(rng.integers(2, 4)), True, lr(), mu(), "several layers") for _ in range(4)]),
+        ("mu = 0 (plain gradient descent) and mu close to 1",
+         [case(int(rng.integers(1, 4)), True, lr(), 0.0, "mu = 0"),
+          case(int(rng.integers(1, 4)), True, lr(), 0.99, "mu = 0.99"),
+          case(int(rng.integers(1, 4)), False, lr(), 0.0, "mu = 0, first step")]),
+    ]
+
+
+_TWO_LAYERS = [(np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([0.0, 1.0])),
+               (np.array([[2.0], [-1.0]]), np.array([0.5]))]
+_TWO_GRADS = [(np.array([[0.5, 0.0], [-1.0, 1.0]]), np.array([1.0, -2.0])),
+              (np.array([[1.0], [1.0]]), np.array([-1.0]))]
+_TWO_VELOCITY = [(np.array([[0.1, 0.0], [0.0, -0.1]]), np.array([0.2, 0.0])),
+                 (np.array([[0.0], [0.3]]), np.array([0.0]))]
+
+MOMENTUM_STEP = register(Exercise(
+    name="momentum_step",
+    signature="momentum_step(params, grads, velocity, lr, mu=0.9)",
+    reference=_optim.momentum_step,
+    public_cases=[
+        Case((_BOWL_PARAMS, _BOWL_GRADS, None, 0.01, 0.9),
+             "the chapter's bowl, first step: W = [[beta1]], b = [beta0] at (0, 0), velocity None, "
+             "lr = 0.01, mu = 0.9",
+             f"velocity None means zeros, so v = −lr · grad and the first step is a plain gradient "
+             f"step: b = 0 − 0.01 · ({_BOWL_GRAD[0]:g}) = {-0.01 * _BOWL_GRAD[0]:g}"),
+        Case(([(np.array([[2.0]]), np.array([1.0]))], [(np.array([[4.0]]), np.array([-2.0]))],
+              [(np.array([[-0.5]]), np.array([0.5]))], 0.1, 0.9),
+             "one weight and one bias with a velocity: W = [[2]], dW = [[4]], vW = [[-0.5]], "
+             "lr = 0.1, mu = 0.9",
+             "vW = 0.9 · (−0.5) − 0.1 · 4 = −0.85, then W = 2 + (−0.85) = 1.15; the same for b"),
+        Case((_TWO_LAYERS, _TWO_GRADS, _TWO_VELOCITY, 0.5, 0.8),
+             "two layers with a velocity, lr = 0.5, mu = 0.8",
+             "loop over the layers with zip(params, grads, velocity) and return two lists of "
+             "(W, b) pairs: the new params and the new velocity"),
+        Case((_TWO_LAYERS, _TWO_GRADS, _TWO_VELOCITY, 0.5, 0.0),
+             "mu = 0: momentum becomes plain gradient descent",
+             "with mu = 0, v = −lr · grad and w + v = w − lr · grad"),
+    ],
+    hidden_groups=_momentum_groups,
+    mistakes=MOMENTUM_MISTAKES,
+    answer=Labelled(_layers_schema("the new params"), _layers_schema("the new velocity"),
+                    names=("the new params", "the new velocity"),
+                    what="momentum_step's result (new params, new velocity)"),
+    may_modify_args=False,
+))
+
+
+# ---------------------------------------------------------------- adam_step: mistakes
+def _adam(params, grads, m, v, t, lr, rho1=0.9, rho2=0.999, eps=1e-8, *, correct=True,
+          eps_inside=False, return_corrected=False, swapped=False, sign=-1.0):
+    """Adam with one thing done wrong (the keyword arguments say which)."""
+    zeros = [(np.zeros(np.shape(W)), np.zeros(np.shape(b))) for W, b in params]
+    m = zeros if m is None else m
+    v = zeros if v is None else v
+    new_params, new_m, new_v = [], [], []
+    for layer, grad, m_layer, v_layer in zip(params, grads, m, v):
+        out = [], [], []
+        for w, g, mw, vw in zip(layer, grad, m_layer, v_layer):
+            w, g, mw, vw = (np.asarray(a, dtype=float) for a in (w, g, mw, vw))
+            if swapped:
+                mw, vw = (1 - rho1) * mw + rho1 * g, (1 - rho2) * vw + rho2 * g ** 2
+            else:
+                mw, vw = rho1 * mw + (1 - rho1) * g, rho2 * vw + (1 - rho2) * g ** 2
+            m_hat = mw / (1 - rho1 ** t) if correct else mw
+            v_hat = vw / (1 - rho2 ** t) if correct else vw
+            root = np.sqrt(v_hat + eps) if eps_inside else np.sqrt(v_hat) + eps
+            out[0].append(w + sign * lr * m_hat / root)
+            out[1].append(m_hat if return_corrected else mw)
+            out[2].append(v_hat if return_corrected else vw)
+        for store, values in zip((new_params, new_m, new_v), out):
+            store.append(tuple(values))
+    return new_params, new_m, new_v
+
+
+ADAM_MISTAKES = [
+    Mistake("no bias correction (m and v used as they are)",
+            "divide by 1 − ρᵗ before the step: m̂ = m / (1 − rho1**t), v̂ = v / (1 − rho2**t); "
+            "without it the first steps are far too small, since m and v start at zero",
+            lambda p, g, m, v, t, lr, rho1=0.9, rho2=0.999, eps=1e-8:
+            _adam(p, g, m, v, t, lr, rho1, rho2, eps, correct=False)),
+    Mistake("ε is added inside the square root",
+            "the step is lr · m̂ / (√v̂ + ε): take the square root first, then add eps",
+            lambda p, g, m, v, t, lr, rho1=0.9, rho2=0.999, eps=1e-8:
+            _adam(p, g, m, v, t, lr, rho1, rho2, eps, eps_inside=True)),
+    Mistake("the bias-corrected m̂ and v̂ are returned instead of m and v",
+            "return the running averages m and v themselves; the correction is recomputed at "
+            "every step from t, so it must not be stored",
+            lambda p, g, m, v, t, lr, rho1=0.9, rho2=0.999, eps=1e-8:
+            _adam(p, g, m, v, t, lr, rho1, rho2, eps, return_corrected=True)),
+    Mistake("ρ and 1 − ρ are swapped in the running averages",
+            "the old value keeps the weight ρ: m ← rho1 · m + (1 − rho1) · g, and the same for v "
+            "with rho2 and g²",
+            lambda p, g, m, v, t, lr, rho1=0.9, rho2=0.999, eps=1e-8:
+            _adam(p, g, m, v, t, lr, rho1, rho2, eps, swapped=True)),
+    Mistake("the step is added instead of subtracted",
+            "w ← w − lr · m̂ / (√v̂ + ε): m̂ points uphill, like the gradient",
+            lambda p, g, m, v, t, lr, rho1=0.9, rho2=0.999, eps=1e-8:
+            _adam(p, g, m, v, t, lr, rho1, rho2, eps, sign=+1.0)),
+]
+
+
+# ---------------------------------------------------------------- adam_step: cases
+def _adam_groups(rng: np.random.Generator):
+    """Four groups of random hidden cases (each group one share of the points)."""
+
+    def case(layers, t, what, **rates):
+        sizes = _random_sizes(rng, layers)
+        params, grads = _random_layers(rng, sizes), _random_layers(rng, sizes)
+        # some gradient entries tiny (about 1e-4): there ε matters, and where it goes shows
+        grads = [tuple(np.where(rng.random(g.shape) < 0.3, g * 1e-4, g) for g in pair)
+                 for pair in grads]
+        grads[0][0][0, 0] *= 1e-4
+        if t == 1:
+            m = v = None
+        else:
+            m = _random_layers(rng, sizes, 0.3)
+            v = [(np.round(rng.uniform(0.01, 1.0, W.shape), 3), np.round(rng.uniform(0.01, 1.0, b.shape), 3))
+                 for W, b in params]
+            # the history of a parameter whose gradients stayed tiny: m about 1e-4, v about 1e-8
+            tiny = [tuple(rng.random(a.shape) < 0.3 for a in pair) for pair in params]
+            tiny[0][0][0, 0] = True
+            m = [tuple(np.where(t_, a * 1e-4, a) for a, t_ in zip(pair, flags))
+                 for pair, flags in zip(m, tiny)]
+            v = [tuple(np.where(t_, a * 1e-8, a) for a, t_ in zip(pair, flags))
+                 for pair, flags in zip(v, tiny)]
+        lr = round(float(rng.uniform(0.001, 0.1)), 4)
+        label = (f"{what}: {len(params)} layer(s), t = {t}, lr = {lr:g}"
+                 + "".join(f", {k} = {x:g}" for k, x in rates.items()))
+        return Case((params, grads, m, v, t, lr), label, kwargs=rates)
+
+    return [
+        ("the first step (t = 1, m and v None: they start at zero)",
+         [case(int(rng.integers(1, 4)), 1, "first step") for _ in range(4)]),
+        ("a later step with m and v from earlier steps, one layer",
+         [case(1, int(rng.integers(2, 30)), "later step") for _ in range(4)]),
+        ("two or three layers of any sizes, late steps",
+         [case(int(rng.integers(2, 4)), int(rng.integers(30, 3000)), "several layers")
+          for _ in range(4)]),
+        ("other rates and a larger ε given as keywords",
+         [case(int(rng.integers(1, 3)), int(rng.integers(1, 10)), "other rates",
+               rho1=round(float(rng.uniform(0.3, 0.8)), 2),
+               rho2=round(float(rng.uniform(0.8, 0.99)), 3),
+               eps=float(10.0 ** rng.integers(-3, -1)))
+          for _ in range(4)]),
+    ]
+
+
+ADAM_STEP = register(Exercise(
+    name="adam_step",
+    signature="adam_step(params, grads, m, v, t, lr, rho1=0.9, rho2=0.999, eps=1e-8)",
+    reference=_optim.adam_step,
+    public_cases=[
+        Case((_BOWL_PARAMS, _BOWL_GRADS, None, None, 1, 0.5),
+             "the chapter's bowl, first step: W = [[beta1]], b = [beta0] at (0, 0), m = v = None, "
+             "t = 1, lr = 0.5",
+             "at t = 1 the bias correction gives m̂ = g and v̂ = g², so every parameter moves by "
+             "lr · g / (|g| + ε), almost exactly lr against the sign of its gradient: b = 0.5"),
+        Case(([(np.array([[1.0]]), np.array([0.0]))], [(np.array([[2.0]]), np.array([-1.0]))],
+              [(np.array([[1.0]]), np.array([0.0]))], [(np.array([[4.0]]), np.array([1.0]))],
+              2, 0.1),
+             "one weight and one bias at t = 2: W = [[1]], dW = [[2]], mW = [[1]], vW = [[4]], "
+             "lr = 0.1",
+             "mW = 0.9 · 1 + 0.1 · 2 = 1.1, vW = 0.999 · 4 + 0.001 · 4 = 4; then m̂ = 1.1 / (1 − "
+             "0.9²), v̂ = 4 / (1 − 0.999²), and W = 1 − 0.1 · m̂ / (√v̂ + 1e-8)"),
+        Case((_TWO_LAYERS, _TWO_GRADS, _TWO_VELOCITY,
+              [(np.abs(W) + 0.5, np.abs(b) + 0.5) for W, b in _TWO_VELOCITY], 5, 0.01),
+             "two layers at t = 5, lr = 0.01",
+             "loop over the layers and over W and b within each; return three lists of "
+             "(W, b) pairs: the new params, m and v (m and v without the bias correction)"),
+        Case((_TWO_LAYERS, _TWO_GRADS, None, None, 1, 0.1),
+             "rates given as keywords: rho1 = 0.5, rho2 = 0.9, eps = 0.1, t = 1",
+             "use the rates you receive: rho1, rho2 and eps are parameters, not constants",
+             kwargs={"rho1": 0.5, "rho2": 0.9, "eps": 0.1}),
+    ],
+    hidden_groups=_adam_groups,
+    mistakes=ADAM_MISTAKES,
+    may_modify_args=False,
+))

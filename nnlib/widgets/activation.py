@@ -47,7 +47,7 @@ def trained_stack(k, activation, dataset="circle"):
     for _ in range(1000):
         y_hat, caches = network.forward(X / SCALE, params, acts)
         grads = network.backward(losses.binary_cross_entropy_grad(y_hat, y), caches)
-        params, velocity = optim.momentum_step(params, grads, velocity, lr, beta=0.9)
+        params, velocity = optim.momentum_step(params, grads, velocity, lr, mu=0.9)
     (W1, b1), rest = params[0], params[1:]
     return [(W1 / SCALE, b1)] + rest, [activation] * k + ["sigmoid"]
 

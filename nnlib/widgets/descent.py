@@ -11,8 +11,8 @@ What the reader sees
          C(w) = (w² − 4)²/16 + w/4 (a deep one near w = −2.1, a shallow one near w = +1.9).
 * right: the contours of an elongated bowl C(w1, w2) = ½ (w − m)ᵀ H (w − m) with curvatures
          2 and 0.2 along its axes (a valley tilted by 30°), and the path from (w0, 3).
-         With "momentum" on, the path follows v ← β v − lr · ∇C(w), w ← w + v
-         (the update of `optim.momentum_step`, β = 0.9).
+         With "momentum" on, the path follows v ← μ v − lr · ∇C(w), w ← w + v
+         (the update of `optim.momentum_step`, μ = 0.9).
 * under each panel: where the path ended, or, when the steps keep growing, the message
   "diverged: the step grows each time (lr too large)"; the path then leaves the axes.
   Both costs have curvature 2 at their minima, so both diverge for lr > 1; the flat
@@ -27,7 +27,7 @@ from .explorer import Choice, Explorer, Slider, Toggle
 
 COSTS = ("convex", "non-convex")
 LEARNING_RATES = (0.01, 0.03, 0.1, 0.3, 0.6, 0.9, 1.1)
-BETA = 0.9
+MU = 0.9
 DIVERGED = "diverged: the step grows each time (lr too large)"
 W_LIM = (-5.0, 5.0)
 
@@ -55,11 +55,11 @@ def bowl_grad(w):
     return H @ (np.asarray(w, dtype=float) - MINIMUM)
 
 
-def momentum_path(grad_fn, w0, lr, steps, beta=BETA):
-    """Points visited by v ← β v − lr · ∇C(w), w ← w + v (v starts at 0), w0 first."""
+def momentum_path(grad_fn, w0, lr, steps, mu=MU):
+    """Points visited by v ← μ v − lr · ∇C(w), w ← w + v (v starts at 0), w0 first."""
     w, v, path = np.array(w0, dtype=float), 0.0, [np.array(w0, dtype=float)]
     for _ in range(steps):
-        v = beta * v - lr * grad_fn(w)
+        v = mu * v - lr * grad_fn(w)
         w = w + v
         path.append(w.copy())
         if not np.all(np.isfinite(w)):
@@ -157,7 +157,7 @@ def descent_explorer(cost="convex", lr=0.1, w0=-4.0, steps=20, momentum=False):
         if momentum:
             with np.errstate(over="ignore", invalid="ignore"):
                 path2 = momentum_path(bowl_grad, start, lr, steps)
-            rule = f"momentum v ← {BETA}v − {lr:g}·∇C, w ← w + v"
+            rule = f"momentum v ← {MU}v − {lr:g}·∇C, w ← w + v"
         else:
             path2 = descent_path(bowl_grad, start, lr, steps)
             rule = f"w ← w − {lr:g}·∇C(w)"
