@@ -46,11 +46,11 @@ book: $(STAMP)
 
 # solutions/NN-slug/slug.ipynb -> chapters/NN-slug/slug.ipynb and _toc.yml (nbgrader generate_assignment).
 release: $(STAMP)
-	$(BIN)/python autograder/release.py
+	$(BIN)/python -m course.release
 
 # Fails when chapters/ or _toc.yml differ from what `make release` would write.
 check-release: $(STAMP)
-	$(BIN)/python autograder/release.py --check
+	$(BIN)/python -m course.release --check
 
 # The sandboxed grader (python -m autograder): a notebook, a folder of submissions or an LMS zip.
 #   make grade                                              everything in autograder/submitted/

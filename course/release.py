@@ -1,9 +1,9 @@
 """Release the chapters: solutions/NN-slug/slug.ipynb  ->  chapters/NN-slug/slug.ipynb (+ _toc.yml).
 
-    python autograder/release.py                 # release every chapter (what `make release` runs)
-    python autograder/release.py 02-the-neuron   # release one chapter
-    python autograder/release.py --check         # exit 1 if chapters/ or _toc.yml are out of date
-    python autograder/release.py --out DIR       # write the release into DIR instead of chapters/
+    python -m course.release                 # release every chapter (what `make release` runs)
+    python -m course.release 02-the-neuron   # release one chapter
+    python -m course.release --check         # exit 1 if chapters/ or _toc.yml are out of date
+    python -m course.release --out DIR       # write the release into DIR instead of chapters/
 
 For each chapter this runs `nbgrader generate_assignment NN-slug --force` (nbgrader_config.py:
 source "solutions", release "chapters"; the assignment and its hidden tests are recorded in
@@ -11,8 +11,11 @@ the gradebook, which autograding needs), into a staging folder, then post-proces
 released notebooks deterministically:
 
 * outputs, execution counts and execution metadata are stripped;
-* the set-up cell's placeholders __REPOSITORY_URL__ and __BRANCH__ are filled in from
-  _config.yml (the only place the repository URL is written);
+* the set-up cell's placeholders are filled in: __REPOSITORY_URL__ (and __BRANCH__) from
+  _config.yml (the only place the repository URL is written), __NNLIB_VERSION__ from
+  pyproject.toml's version, which must equal nnlib.__version__. The cell installs nnlib from the
+  git tag v<version> of the repository, so a student's nnlib cannot change mid-term; tag each
+  release (`git tag v0.1.0 && git push --tags`) before students use it;
 * exercise cells get tags so that the book build tolerates them and the site shows no
   traceback: solution cells `raises-exception` + `remove-output`, check cells
   `raises-exception` + `remove-stderr`;
@@ -24,6 +27,7 @@ gives byte-identical files, which is what `--check` (and tests/test_release.py) 
 from __future__ import annotations
 
 import argparse
+import ast
 import filecmp
 import os
 import re
@@ -31,6 +35,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -41,11 +46,13 @@ SOLUTIONS = ROOT / "solutions"
 CHAPTERS = ROOT / "chapters"
 TOC = ROOT / "_toc.yml"
 CONFIG = ROOT / "_config.yml"
+PYPROJECT = ROOT / "pyproject.toml"
+NNLIB_INIT = ROOT / "nnlib" / "__init__.py"
 CHAPTER_RE = re.compile(r"^(\d\d)-([a-z0-9]+(?:-[a-z0-9]+)*)$")
-PLACEHOLDERS = ("__REPOSITORY_URL__", "__BRANCH__")
+PLACEHOLDERS = ("__REPOSITORY_URL__", "__BRANCH__", "__NNLIB_VERSION__")
 SOLUTION_TAGS = ("raises-exception", "remove-output")
 CHECK_TAGS = ("raises-exception", "remove-stderr")
-SETUP_MARKERS = ("NNLIB_INSTALL_SOURCE", "enable_custom_widget_manager", "__REPOSITORY_URL__")
+SETUP_MARKERS = ("NNLIB_INSTALL_SOURCE", "enable_custom_widget_manager", "__REPOSITORY_URL__", "__NNLIB_VERSION__")
 
 
 class ReleaseError(RuntimeError):
@@ -68,6 +75,22 @@ def repository() -> tuple[str, str]:
     if not url or not branch:
         raise ReleaseError(f"{CONFIG.name} must set repository.url and repository.branch")
     return str(url).rstrip("/"), str(branch)
+
+
+def nnlib_version() -> str:
+    """The version students install: pyproject.toml's, checked against nnlib.__version__ (the set-up
+    cell compares the installed nnlib.__version__ with it)."""
+    version = tomllib.loads(PYPROJECT.read_text(encoding="utf-8")).get("project", {}).get("version")
+    if not version:
+        raise ReleaseError(f"{PYPROJECT.name} must set [project] version")
+    module = ast.parse(NNLIB_INIT.read_text(encoding="utf-8"))
+    declared = [node.value.value for node in module.body if isinstance(node, ast.Assign)
+                and any(getattr(t, "id", None) == "__version__" for t in node.targets)
+                and isinstance(node.value, ast.Constant)]
+    if declared != [version]:
+        raise ReleaseError(f"nnlib/__init__.py's __version__ ({declared[0] if declared else 'missing'}) "
+                           f"must equal pyproject.toml's version ({version})")
+    return str(version)
 
 
 def chapters(source: Path = SOLUTIONS) -> list[str]:
@@ -111,14 +134,15 @@ def _add_tags(cell, tags) -> None:
     cell.metadata["tags"] = current
 
 
-def postprocess(nb, url: str, branch: str, where: str):
+def postprocess(nb, url: str, branch: str, where: str, version: str):
     """Strip outputs, fill in the repository, tag exercise cells (in place; returns nb)."""
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     if not code_cells or not all(m in code_cells[0].source for m in SETUP_MARKERS):
         raise ReleaseError(
-            f"{where}: the first code cell must be the set-up cell (install nnlib from "
-            f"git+__REPOSITORY_URL__@__BRANCH__ unless NNLIB_INSTALL_SOURCE is set; enable "
-            f"Colab's custom widget manager); copy it from solutions/02-the-neuron")
+            f"{where}: the first code cell must be the set-up cell (install nnlib "
+            f"__NNLIB_VERSION__ from git+__REPOSITORY_URL__@v__NNLIB_VERSION__ unless "
+            f"NNLIB_INSTALL_SOURCE is set; enable Colab's custom widget manager); "
+            f"copy it from solutions/02-the-neuron")
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("collapsed", None)
@@ -127,7 +151,8 @@ def postprocess(nb, url: str, branch: str, where: str):
             cell.outputs = []
             cell.execution_count = None
             source = cell.source
-            source = source.replace("__REPOSITORY_URL__", url).replace("__BRANCH__", branch)
+            source = (source.replace("__REPOSITORY_URL__", url).replace("__BRANCH__", branch)
+                      .replace("__NNLIB_VERSION__", version))
             cell.source = source
             grading = cell.metadata.get("nbgrader", {})
             if grading.get("solution"):
@@ -151,7 +176,8 @@ def write_notebook(nb, path: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def release_chapter(chapter: str, out_dir: Path, db_url: str | None, url: str, branch: str):
+def release_chapter(chapter: str, out_dir: Path, db_url: str | None, url: str, branch: str,
+                    version: str):
     """Release one chapter into out_dir/chapter (replacing what was there)."""
     with tempfile.TemporaryDirectory(prefix="release-") as tmp:
         staged = generate(chapter, Path(tmp), db_url)
@@ -161,7 +187,7 @@ def release_chapter(chapter: str, out_dir: Path, db_url: str | None, url: str, b
         shutil.copytree(staged, target)
     for path in sorted(target.rglob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        write_notebook(postprocess(nb, url, branch, str(path.relative_to(out_dir.parent))), path)
+        write_notebook(postprocess(nb, url, branch, str(path.relative_to(out_dir.parent)), version), path)
     expected = target / notebook_name(chapter)
     if not expected.exists():
         raise ReleaseError(f"nbgrader did not produce {expected}")
@@ -169,7 +195,7 @@ def release_chapter(chapter: str, out_dir: Path, db_url: str | None, url: str, b
 
 def toc_text(chapter_names: list[str], prefix: str = "chapters") -> str:
     lines = [
-        "# Generated by `make release` (autograder/release.py) from the folders in solutions/.",
+        "# Generated by `make release` (course/release.py) from the folders in solutions/.",
         "# Do not edit by hand: add a chapter as solutions/NN-slug/slug.ipynb and run make release.",
         "format: jb-book",
         "root: intro",
@@ -188,6 +214,7 @@ def release(selected: list[str] | None = None, out_dir: Path = CHAPTERS,
     """Release the selected chapters (default: all) into out_dir and write the toc (unless
     toc_path is None). Returns the chapters released."""
     url, branch = repository()
+    version = nnlib_version()
     everything = chapters()
     selected = selected or everything
     unknown = sorted(set(selected) - set(everything))
@@ -195,7 +222,7 @@ def release(selected: list[str] | None = None, out_dir: Path = CHAPTERS,
         raise ReleaseError(f"no such chapter in solutions/: {', '.join(unknown)}")
     out_dir.mkdir(parents=True, exist_ok=True)
     for chapter in selected:
-        release_chapter(chapter, out_dir, db_url, url, branch)
+        release_chapter(chapter, out_dir, db_url, url, branch, version)
     if out_dir == CHAPTERS:
         # released folders whose source is gone are removed, so the book never shows them
         for stale in sorted(p for p in out_dir.iterdir() if p.is_dir()):

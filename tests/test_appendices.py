@@ -188,6 +188,6 @@ def test_guide_settings_are_read_by_the_code():
 
 def test_guide_paths_exist():
     """Files and folders of the repository the guide names (the ones that must already exist)."""
-    for path in ("autograder/release.py", "autograder/sandbox.py", "autograder/nbgrade.py",
+    for path in ("course/release.py", "autograder/sandbox.py", "autograder/nbgrade.py",
                  "nbgrader_config.py", "solutions/02-the-neuron", "nnlib/checks", "tests/stated_numbers"):
         assert path.split("/")[0] in page("d-instructor-guide") and (ROOT / path).exists(), path

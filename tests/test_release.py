@@ -1,6 +1,7 @@
 """The release: chapters/ is exactly what `make release` produces from solutions/."""
 import re
 import sys
+import tomllib
 
 import pytest
 import yaml
@@ -8,11 +9,11 @@ import yaml
 from coursetools import (CHAPTERS, ROOT, SOLUTIONS, UNGRADED, chapter_names, nbgrader_cells, notebook_path,
                          read, run)
 
-RELEASE = ROOT / "autograder" / "release.py"
+RELEASE = ["-m", "course.release"]      # course/release.py, run from the repository root
 
 
 def test_chapters_and_toc_are_in_sync_with_a_fresh_release():
-    result = run([sys.executable, RELEASE, "--check"], check=False)
+    result = run([sys.executable, *RELEASE, "--check"], check=False)
     assert result.returncode == 0, (
         "chapters/ or _toc.yml differ from what `make release` writes; run `make release`.\n"
         + result.stdout + result.stderr)
@@ -21,7 +22,7 @@ def test_chapters_and_toc_are_in_sync_with_a_fresh_release():
 def test_release_is_byte_stable(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     for out in (first, second):
-        run([sys.executable, RELEASE, "--out", out, "--db", f"sqlite:///{tmp_path / 'gradebook.db'}"])
+        run([sys.executable, *RELEASE, "--out", out, "--db", f"sqlite:///{tmp_path / 'gradebook.db'}"])
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files
     for rel in files:
@@ -31,18 +32,21 @@ def test_release_is_byte_stable(tmp_path):
 @pytest.mark.parametrize("chapter", chapter_names(CHAPTERS))
 def test_released_notebook_is_a_clean_student_version(chapter):
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    url, branch = config["repository"]["url"], config["repository"]["branch"]
+    url = config["repository"]["url"]
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     nb = read(notebook_path(chapter, CHAPTERS))
     text = "\n".join(c.source for c in nb.cells)
     for leftover in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS", "checks.hidden",
-                     "__REPOSITORY_URL__", "__BRANCH__"):
+                     "__REPOSITORY_URL__", "__BRANCH__", "__NNLIB_VERSION__"):
         assert leftover not in text, f"the release still contains {leftover!r}"
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
             assert "execution" not in cell.metadata
     setup = next(c for c in nb.cells if c.cell_type == "code")
-    assert f'"git+{url}@{branch}"' in setup.source, "set-up cell installs from _config.yml's repo"
+    assert f'f"git+{url}@v{{NNLIB_VERSION}}"' in setup.source, "set-up cell installs a release tag of _config.yml's repo"
+    assert f'NNLIB_VERSION = "{version}"' in setup.source, "the tag is pyproject.toml's version"
+    assert "@main" not in setup.source and "nnlib.__version__ != NNLIB_VERSION" in setup.source
     solutions, tests = nbgrader_cells(nb)
     assert (solutions and tests) or chapter in UNGRADED
     for cell in solutions:
