@@ -337,7 +337,7 @@ class Sequential:
         try:
             with np.errstate(over="ignore", invalid="ignore"):   # divergence is detected and reported below
                 for epoch in range(epochs):
-                    for X_batch, y_batch in _optim.minibatches(X, y, batch_size, shuffle, rng):
+                    for X_batch, y_batch in _optim.minibatches(X, y, batch_size, rng, shuffle=shuffle):
                         self._train_step(X_batch, y_batch, loss_grad, lr, l1, l2, dropout, momentum, rng)
                     logs = self._logs(X, y, loss_fn)
                     if validation_data is not None:

@@ -53,13 +53,16 @@ def gradient_descent(grad_fn, w0, lr, max_steps=1000, tol=1e-6):
     return np.array(trajectory)
 
 
-def minibatches(X, y, batch_size, shuffle=True, rng=None):
+def minibatches(X, y, batch_size, rng=None, *, shuffle=True):
     """Yield (X_batch, y_batch) pairs that together cover every row of X and y exactly once.
 
     batch_size = len(X) gives batch gradient descent, 1 gives stochastic gradient
     descent, anything in between mini-batch gradient descent. With shuffle=True the
     rows are visited in a random order (a new one each call, drawn from rng). The
     last batch is kept even when it is smaller than batch_size.
+
+    rng may be given by position, minibatches(X, y, batch_size, rng), as in the chapter-07
+    exercise; shuffle is keyword-only (shuffle=False), so a positional slip cannot switch it.
     """
     X = np.asarray(X)
     y = np.asarray(y)

@@ -112,35 +112,16 @@ def test_minibatches_public_check_names_the_mistake(capsys):
     assert "0 of 4 pass" in out
 
 
-def test_minibatches_reference_keeps_nnlib_code_identity():
-    """The grader watches the reference's __code__: it must be nnlib.optim.minibatches's own."""
-    sys.path.insert(0, str(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-    from autograder import grade
-
-    codes = grade._reference_codes(MINIBATCHES.reference)
-    assert codes == [[os.path.realpath(optim.minibatches.__code__.co_filename), "minibatches"]]
-    assert grade._reference_codes(SGD_STEP.reference)[0][1] == "sgd_step"
-    assert grade._reference_codes(TRAIN_EPOCH.reference)[0][1] == "train_epoch"
-
-    # the child's tripwire: a profiler that notices a call of that code
-    watched = {tuple(c) for c in codes}
-
-    def called_reference(fn, *args):
-        seen = []
-
-        def profile(frame, event, arg):
-            if event == "call" and (os.path.realpath(frame.f_code.co_filename), frame.f_code.co_name) in watched:
-                seen.append(True)
-        sys.setprofile(profile)
-        try:
-            fn(*args)
-        finally:
-            sys.setprofile(None)
-        return bool(seen)
-
+def test_answer_keys_name_the_nnlib_functions_the_sandbox_leaves_out():
+    """Issue 12: the grader no longer watches a reference's __code__ (no forged __code__ on a
+    wrapper); each exercise names its answer keys, which the sandboxed nnlib copy replaces by stubs."""
+    assert MINIBATCHES.answer_keys == ("nnlib.optim.minibatches",)
+    assert SGD_STEP.answer_keys == ("nnlib.optim.sgd_step",)
+    assert "nnlib.optim.train_epoch" in TRAIN_EPOCH.answer_keys
+    assert TRAIN_EPOCH.uses == ("minibatches", "sgd_step")
     X, y = np.arange(12.0).reshape(6, 2), np.arange(6.0)
-    assert called_reference(mb_calls_nnlib, X, y, 4, 0)
-    assert not called_reference(mb_loop, X, y, 4, 0)
+    assert all(np.array_equal(a, b) for (a, _), (b, _) in
+               zip(MINIBATCHES.reference(X, y, 4, 0), mb_loop(X, y, 4, 0)))
 
 
 def test_minibatches_hidden_cases_are_plain_data():

@@ -137,7 +137,8 @@ def test_dense_backward_public_check_names_the_mistake(capsys):
     assert "0 of 5 pass" in out and "decide the grade" in out
     checks.dense_backward(dense_backward_db_not_summed)
     out = capsys.readouterr().out
-    assert "element 2 of the result has shape" in out and "known mistake: db is not summed" in out
+    # Issue 12: the entry is named by what it is (db), not only by its position.
+    assert "db (element 2 of the result) has shape" in out and "known mistake: db is not summed" in out
 
 
 # ====================================================================== backward

@@ -254,11 +254,7 @@ def test_hidden_cases_are_plain_data_and_results_can_be_sent():
     assert not ok, "the sandbox refuses a dict cache, which is why the check asks for plain data"
 
 
-def test_references_keep_nnlib_code_identity():
-    sys.path.insert(0, ROOT)
-    from autograder import grade
-
-    assert grade._reference_codes(STANDARDIZE.reference) == [
-        [os.path.realpath(normalization.standardize.__code__.co_filename), "standardize"]]
-    assert grade._reference_codes(BATCHNORM.reference) == [
-        [os.path.realpath(normalization.batchnorm_forward.__code__.co_filename), "batchnorm_forward"]]
+def test_answer_keys_name_the_nnlib_functions():
+    """Issue 12: each exercise names its answer keys (the sandbox's nnlib copy leaves them out)."""
+    assert STANDARDIZE.answer_keys == ("nnlib.normalization.standardize",)
+    assert BATCHNORM.answer_keys == ("nnlib.normalization.batchnorm_forward",)

@@ -3,7 +3,8 @@ import numpy as np
 
 from .. import activations as _activations
 from ..neuron import neuron_output as _ref_neuron_output
-from .engine import Case, Exercise, Mistake, register, show
+from .compare import show
+from .spec import Case, Exercise, Mistake, register
 
 def _g(activation):
     return activation if callable(activation) else _activations.get(activation)[0]
@@ -75,6 +76,9 @@ NEURON_OUTPUT = register(Exercise(
     mistakes=[
         Mistake("the bias is missing", "z = x·w + b: add b after the weighted sum",
                 lambda x, w, b, g: float(_g(g)(_z(x, w, 0.0)))),
+        Mistake("the bias is added after the activation: g(x·w) + b",
+                "first z = x·w + b, then the output g(z): the bias goes inside g",
+                lambda x, w, b, g: float(_g(g)(_z(x, w, 0.0)) + b)),
         Mistake("the bias is added once per input",
                 "add b once to the sum, not to every product x_j·w_j",
                 lambda x, w, b, g: float(_g(g)(_z(x, w, b) + (len(x) - 1) * b))),

@@ -21,7 +21,8 @@ import warnings
 import numpy as np
 
 from .. import activations as _act
-from .engine import Case, Exercise, Mistake, register, show
+from .compare import show
+from .spec import Case, Exercise, Mistake, register
 
 LARGE = np.array([-1000.0, -50.0, -1.0, 0.0, 1.0, 50.0, 1000.0])
 
@@ -58,27 +59,31 @@ STABLE_FORMS = {
 }
 
 
-class _WarnNoteExercise(Exercise):
-    """An Exercise whose public check adds a note when the student's function makes NumPy warn
-    (overflow in exp and the like) on large |Z|. The note is advice, not a failed check."""
-
-    def public(self, student):
-        super().public(student)
-        messages, result = _warnings_of(student, LARGE)
-        if not messages:
-            return None
-        bad = result is not None and not np.all(np.isfinite(np.asarray(result, dtype=float)))
-        print(f"Note: on Z = [-1000, -50, -1, 0, 1, 50, 1000] your {self.name} made NumPy warn: "
-              f"{'; '.join(repr(m) for m in messages)}.")
-        if bad:
-            print("      and the result contains nan or inf: that loses the hidden group "
-                  "'large |Z| (up to 1000)'.")
-        else:
-            print("      The values are right (float64 turns the overflow into inf, and the formula still "
-                  "lands on the right number),\n      so no points are lost, but the warning means the "
-                  "formula is not numerically stable.")
-        print(f"      A stable form: {STABLE_FORMS[self.name]}.")
-        return None
+def warning_note(student, exercise) -> str:
+    """The public check's note when `student` makes NumPy warn (overflow in exp and the like) on
+    large |Z|. It is advice, never a verdict: it says the values are right only when they are."""
+    messages, result = _warnings_of(student, LARGE)
+    if not messages:
+        return ""
+    lines = [f"Note: on Z = [-1000, -50, -1, 0, 1, 50, 1000] your {exercise.name} made NumPy warn: "
+             f"{'; '.join(repr(m) for m in messages)}."]
+    try:
+        values = np.asarray(result, dtype=float)
+        finite = bool(np.all(np.isfinite(values)))
+    except (TypeError, ValueError):
+        values, finite = None, False
+    right = values is not None and exercise.compare(result, exercise.reference(LARGE.copy())) == ""
+    if values is not None and not finite:
+        lines.append("      and the result contains nan or inf: that loses the hidden group "
+                     "'large |Z| (up to 1000)'.")
+    elif right:
+        lines.append("      The values are right (float64 turns the overflow into inf, and the formula still "
+                     "lands on the right number),\n      so no points are lost, but the warning means the "
+                     "formula is not numerically stable.")
+    else:
+        lines.append("      The values there are wrong too: see the ✗ lines above; fix those first.")
+    lines.append(f"      A stable form: {STABLE_FORMS[exercise.name]}.")
+    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------ hidden groups
@@ -131,7 +136,7 @@ def _naive_exp_ratio(Z):
     return E / (1.0 + E)
 
 
-SIGMOID = register(_WarnNoteExercise(
+SIGMOID = register(Exercise(
     name="sigmoid",
     signature="sigmoid(Z)",
     reference=_act.sigmoid,
@@ -145,6 +150,7 @@ SIGMOID = register(_WarnNoteExercise(
          "expected [0, 1.9e-22, 1, 1]; np.exp(1000) is inf, and inf / inf is nan"),
     ),
     hidden_groups=_groups,
+    public_note=warning_note,
     mistakes=[
         Mistake("overflow in exp for large |z|",
                 "e^z / (1 + e^z) gives inf / inf = nan when z is large; use e^z / (1 + e^z) only "
@@ -163,7 +169,7 @@ SIGMOID = register(_WarnNoteExercise(
 
 
 # ------------------------------------------------------------------ sigmoid_prime
-SIGMOID_PRIME = register(_WarnNoteExercise(
+SIGMOID_PRIME = register(Exercise(
     name="sigmoid_prime",
     signature="sigmoid_prime(Z)",
     reference=_act.sigmoid_prime,
@@ -177,7 +183,11 @@ SIGMOID_PRIME = register(_WarnNoteExercise(
          "expected [0, 1.9e-22, 1.9e-22, 0]; compute σ stably first, then S · (1 − S)"),
     ),
     hidden_groups=_groups,
+    public_note=warning_note,
     mistakes=[
+        Mistake("the second factor uses z instead of σ(z): σ(z)(1 − z)",
+                "both factors use S = σ(Z): S * (1 - S), not S * (1 - Z)",
+                lambda Z: _act.sigmoid(Z) * (1.0 - _f(Z))),
         Mistake("returns σ(z) instead of σ(z)(1 − σ(z))",
                 "the derivative is S · (1 − S) with S = σ(Z), not S itself",
                 lambda Z: _act.sigmoid(Z)),
@@ -203,7 +213,7 @@ def _naive_tanh(Z):
     return (np.exp(Z) - np.exp(-Z)) / (np.exp(Z) + np.exp(-Z))
 
 
-TANH_PRIME = register(_WarnNoteExercise(
+TANH_PRIME = register(Exercise(
     name="tanh_prime",
     signature="tanh_prime(Z)",
     reference=_act.tanh_prime,
@@ -215,6 +225,7 @@ TANH_PRIME = register(_WarnNoteExercise(
          "expected [0, 0]; (e^z − e^−z) / (e^z + e^−z) is inf / inf there, np.tanh is not"),
     ),
     hidden_groups=_groups,
+    public_note=warning_note,
     mistakes=[
         Mistake("returns tanh(z) instead of its derivative",
                 "the derivative is 1 − tanh(z)², not tanh(z)",

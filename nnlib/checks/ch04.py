@@ -6,94 +6,33 @@
         one dense_forward per layer, each fed the previous layer's A; one cache per layer
 
 Both return a cache that holds the activation's *name* (a string) and, for forward, a list of
-caches. engine.compare handles numbers, arrays and tuples of them, so this module compares
-(A, cache) pairs itself: `CachedExercise` overrides `compare` (which the sandboxed grader
-calls), `run` (the in-process public and hidden checks) and `recognise` (a mistake is
-recognised by the output A or y_hat alone, whatever the student put in the cache).
+caches: the answer schemas below say so. forward uses dense_forward: while forward is graded,
+the name dense_forward resolves to a correct one, so a bug in dense_forward costs points once.
 """
-from dataclasses import dataclass
-
 import numpy as np
 
 from .. import activations as _activations
 from ..layers import dense_forward as _ref_dense_forward
 from ..network import forward as _ref_forward
-from .engine import (Case, Exercise, Mistake, call_quietly, compare, describe, register)
+from .compare import Array, Cache, ListOf, Pair
+from .spec import Case, Exercise, Mistake, register
 
 CACHE_NAMES = ("A_prev", "W", "b", "Z", "activation")
 
 
-# ---------------------------------------------------------------------------- comparing
-def _compare_cache(received, expected, rtol, atol, what="the cache"):
-    """"" when `received` is the cache (A_prev, W, b, Z, activation) `expected`, else why not."""
-    if not isinstance(received, tuple) or len(received) != len(CACHE_NAMES):
-        return (f"{what} should be the tuple (A_prev, W, b, Z, activation) of 5 values; "
-                f"received {describe(received)}")
-    for i, (name, r, e) in enumerate(zip(CACHE_NAMES, received, expected)):
-        if name == "activation":
-            same = (r == e) if isinstance(e, str) and isinstance(r, str) else (r is e)
-            if not same:
-                return (f"entry {i} of {what} ({name}) should be the activation you were given, "
-                        f"{e!r}; received {r!r}")
-            continue
-        problem = compare(r, e, rtol, atol, what=f"entry {i} of {what} ({name})")
-        if problem:
-            return problem
-    return ""
-
-
-def _compare_pair(received, expected, rtol, atol, first, many):
-    """Compare (A, cache) (many=False) or (y_hat, caches) (many=True)."""
-    if not isinstance(received, tuple) or len(received) != 2:
-        return (f"the function should return a pair ({first}, {'caches' if many else 'cache'}); "
-                f"received {describe(received)}")
-    problem = compare(received[0], expected[0], rtol, atol, what=f"{first} (the first value returned)")
-    if problem:
-        return problem
-    if not many:
-        return _compare_cache(received[1], expected[1], rtol, atol)
-    caches, expected_caches = received[1], expected[1]
-    if not isinstance(caches, (list, tuple)) or len(caches) != len(expected_caches):
-        return (f"caches should be a list of {len(expected_caches)} caches, one per layer; "
-                f"received {describe(caches)}")
-    for l, (r, e) in enumerate(zip(caches, expected_caches), start=1):
-        problem = _compare_cache(r, e, rtol, atol, what=f"the cache of layer {l}")
-        if problem:
-            return problem
-    return ""
-
-
-@dataclass
-class CachedExercise(Exercise):
-    """An exercise whose function returns (output, cache) or (output, caches).
-
-    first  what the output is called in messages ("A" or "y_hat")
-    many   False: the second value is one cache; True: a list of caches, one per layer
-    """
-
-    first: str = "A"
-    many: bool = False
-
-    def compare(self, received, expected) -> str:
-        return _compare_pair(received, expected, self.rtol, self.atol, self.first, self.many)
-
-    def recognise(self, case, received):
-        """The known mistake whose full answer, or whose output (A or y_hat), equals `received`."""
-        expected = self.expected(case)
-        for mistake in self.mistakes:
-            try:
-                wrong = call_quietly(mistake.wrong, case)
-            except Exception:
-                continue
-            if self.compare(wrong, expected) == "":
-                continue
-            if self.compare(received, wrong) == "":
-                return mistake
-            if (isinstance(received, tuple) and len(received) == 2
-                    and compare(received[0], wrong[0], self.rtol, self.atol) == ""
-                    and compare(wrong[0], expected[0], self.rtol, self.atol) != ""):
-                return mistake
-        return None
+# ---------------------------------------------------------------------------- answer schemas
+# dense_forward returns (A, cache); forward returns (y_hat, caches), one cache per layer. A known
+# mistake is recognised by A (or y_hat) alone, whatever the student put in the cache.
+CACHE = Cache(*CACHE_NAMES)
+DENSE_ANSWER = Pair(Array("A (the first value returned)"), CACHE, names=("A", "cache"),
+                    recognise_by_first=True)
+FORWARD_ANSWER = Pair(Array("y_hat (the first value returned)"),
+                      ListOf(CACHE, what="caches", item_name="the cache of layer {n}",
+                             kind="caches should be a list of {expected} caches, one per layer; "
+                                  "received {described}",
+                             length="caches should be a list of {expected} caches, one per layer; "
+                                    "received {described}"),
+                      names=("y_hat", "caches"), recognise_by_first=True)
 
 
 # ---------------------------------------------------------------------------- dense_forward
@@ -180,7 +119,7 @@ def _array(rows):
     return np.array(rows, dtype=float)
 
 
-DENSE_FORWARD = register(CachedExercise(
+DENSE_FORWARD = register(Exercise(
     name="dense_forward",
     signature="dense_forward(A_prev, W, b, activation)",
     reference=_ref_dense_forward,
@@ -216,7 +155,7 @@ DENSE_FORWARD = register(CachedExercise(
         Mistake("Z is returned instead of A", "return A = g(Z) as the first value; Z goes in the cache",
                 _returns_Z),
     ],
-    first="A",
+    answer=DENSE_ANSWER,
 ))
 
 
@@ -317,7 +256,7 @@ DEEPER = [(_array([[1, -1, 0.5], [1, 1, -1]]), _array([0, 1, 1])),
           (_array([[0.5, -1], [1, 1], [2, 0.5]]), _array([-1, 2])),
           (_array([[1.5], [-2]]), _array([0.5]))]
 
-FORWARD = register(CachedExercise(
+FORWARD = register(Exercise(
     name="forward",
     signature="forward(X, params, activations)",
     reference=_ref_forward,
@@ -354,6 +293,6 @@ FORWARD = register(CachedExercise(
                 "append each layer's cache to a list inside the loop and return the whole list",
                 _last_cache_only),
     ],
-    first="y_hat",
-    many=True,
+    answer=FORWARD_ANSWER,
+    uses=("dense_forward",),
 ))

@@ -12,7 +12,8 @@ both cross-entropy functions stay finite at p = 0 and p = 1.
 import numpy as np
 
 from .. import losses as _losses
-from .engine import Case, Exercise, Mistake, register, show
+from .compare import show
+from .spec import Case, Exercise, Mistake, register
 
 EPS = _losses.EPS
 

@@ -10,7 +10,8 @@ gradient used here is a module-level function registered with @argument_function
 import numpy as np
 
 from ..optim import gradient_descent as _ref_gradient_descent
-from .engine import Case, Exercise, Mistake, argument_function, register, show
+from .compare import show
+from .spec import Case, Exercise, Mistake, argument_function, register
 
 # ---------------------------------------------------------------- data embedded in the module
 # The lectures' study-hours table (nnlib.datasets.study_hours): hours of study in hundreds,

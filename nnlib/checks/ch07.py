@@ -6,21 +6,16 @@
     train_epoch(X, y, params, activations, lr, batch_size, rng)
                                          -> (new params, the epoch's mean loss)
 
-The answers are lists (of batches, of layers), which the engine's `compare` does not walk
-into, so this module's `NestedExercise` compares lists and tuples item by item and names the
-item that differs ("batch 2, y_batch", "layer 1, b"). `rng` is always an integer seed in the
-cases: the sandboxed grader can send numbers, not np.random.Generator objects.
+The answers are lists (of batches, of layers): the answer schemas below compare them item by
+item and name the item that differs ("batch 2, y_batch", "the new params, layer 1, b"). `rng` is
+always an integer seed in the cases: the sandboxed grader can send numbers, not generators.
 
-The grader notices when nnlib's own implementation runs inside a student's call by looking at
-the reference's `__code__`. nnlib.optim.minibatches is a generator, so the answer key is a
-small wrapper that collects its batches into a list; the wrapper is an object whose `__code__`
-is nnlib's, so calling nnlib.optim.minibatches from the exercise is still detected.
+nnlib.optim.minibatches is a generator, so the answer key is a small function that collects its
+batches into a list; `answer_keys` names nnlib.optim.minibatches itself, which the sandbox leaves
+out. train_epoch uses minibatches and sgd_step: while it is graded those names resolve to correct
+implementations, so a bug in sgd_step costs points in sgd_step only.
 """
 from __future__ import annotations
-
-import types
-from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -28,85 +23,27 @@ from .. import losses as _losses
 from .. import optim as _optim
 from ..network import backward as _backward
 from ..network import forward as _forward
-from .engine import (Case, Exercise, Mistake, compare,
-                     describe, register)
+from .compare import Array, Labelled, ListOf, Number, Pair
+from .spec import Case, Exercise, Mistake, register
 
 
-# ---------------------------------------------------------------------- comparing nested answers
-def compare_nested(received, expected, rtol=1e-6, atol=1e-9, name=None, path=()) -> str:
-    """"" when `received` matches `expected` item by item (lists and tuples are walked), else a
-    sentence that names the differing item with name(path) (path = the indices down to it)."""
-    what = name(path) if name else ("the result" if not path else f"item {path}")
-    if expected is None:
-        return "" if received is None else f"{what} should be None; received {describe(received)}"
-    if isinstance(expected, (list, tuple)):
-        if received is None:
-            return (f"{what} is None: the function returned nothing. Build the new values and "
-                    f"`return` them")
-        if isinstance(received, (types.GeneratorType, map, filter, zip)):
-            return (f"{what} is a generator (or another lazy iterator); return a list instead, "
-                    f"e.g. collect the pairs with batches.append(...) or return list(...)")
-        if not isinstance(received, (list, tuple)):
-            return (f"{what} should be a {type(expected).__name__} of length {len(expected)}; "
-                    f"received {describe(received)}")
-        if len(received) != len(expected):
-            return f"{what} has {len(received)} items; expected {len(expected)}"
-        for i, (r, e) in enumerate(zip(received, expected)):
-            problem = compare_nested(r, e, rtol, atol, name, path + (i,))
-            if problem:
-                return problem
-        return ""
-    return compare(received, expected, rtol=rtol, atol=atol, what=what)
-
-
-@dataclass
-class NestedExercise(Exercise):
-    """An Exercise whose answers are lists/tuples of arrays; `name(path)` names an item."""
-
-    name_item: Callable | None = None
-
-    def compare(self, received, expected) -> str:
-        return compare_nested(received, expected, self.rtol, self.atol, self.name_item)
-
-def _batch_name(path):
-    if not path:
-        return "the list of batches"
-    text = f"batch {path[0]}"
-    return text if len(path) < 2 else f"{text}, {('X_batch', 'y_batch')[path[1]] if path[1] < 2 else path[1]}"
-
-
-def _layer_name(path, prefix="the new params"):
-    if not path:
-        return prefix
-    text = f"{prefix}, layer {path[0] + 1}"
-    return text if len(path) < 2 else f"{text}, {('W', 'b')[path[1]] if path[1] < 2 else path[1]}"
-
-
-def _epoch_name(path):
-    if not path:
-        return "the result (new params, mean loss)"
-    if path[0] == 1:
-        return "the epoch's mean loss"
-    return _layer_name(path[1:])
+# ---------------------------------------------------------------------- answer schemas
+# Lists (of batches, of layers) are compared item by item, and a message names the item that
+# differs ("batch 2, y_batch", "the new params, layer 1, b"). A list [W, b] counts as the pair.
+BATCHES = ListOf(Pair(Array("X_batch"), Array("y_batch"), names=("X_batch", "y_batch"), accept_list=True),
+                 what="the list of batches", item_name="batch {i}")
+NEW_PARAMS = ListOf(Pair(Array("W"), Array("b"), names=("W", "b"), accept_list=True),
+                    what="the new params", item_name="{what}, layer {n}")
+EPOCH = Labelled(NEW_PARAMS, Number("the epoch's mean loss"), names=("the new params", "the epoch's mean loss"),
+                 what="the result (new params, mean loss)")
 
 
 # ---------------------------------------------------------------------- the answer keys
-class _CollectedMinibatches:
-    """minibatches(X, y, batch_size, rng) = list(nnlib.optim.minibatches(..., shuffle=True, rng=rng)).
-
-    `__code__` is nnlib.optim.minibatches's own, so the grader's tripwire (which watches the
-    reference's code) notices a submission that calls nnlib's minibatches."""
-
-    __code__ = _optim.minibatches.__code__
-    __name__ = "minibatches"
-    __qualname__ = "minibatches"
-
-    def __call__(self, X, y, batch_size, rng):
-        return [(X_batch, y_batch) for X_batch, y_batch in
-                _optim.minibatches(X, y, batch_size, shuffle=True, rng=rng)]
-
-
-minibatches_reference = _CollectedMinibatches()
+def minibatches_reference(X, y, batch_size, rng=None, *, shuffle=True):
+    """minibatches(X, y, batch_size, rng) = list(nnlib.optim.minibatches(X, y, batch_size, rng)):
+    the exercise returns the batches as a list (nnlib's is a generator)."""
+    return [(X_batch, y_batch) for X_batch, y_batch in
+            _optim.minibatches(X, y, batch_size, rng, shuffle=shuffle)]
 
 
 # ---------------------------------------------------------------------- typical mistakes
@@ -242,7 +179,7 @@ _TABLE_X, _TABLE_Y = (np.array([[12.0, 6.0, 78.0], [22.0, 6.5, 24.0], [115.0, 4.
                                 [92.0, 6.0, 82.0], [57.0, 8.0, 91.0]]),
                       np.array([[93.0], [68.0], [95.0], [75.0], [51.0], [60.0], [89.0], [97.0]]))
 
-MINIBATCHES = register(NestedExercise(
+MINIBATCHES = register(Exercise(
     name="minibatches",
     signature="minibatches(X, y, batch_size, rng)",
     reference=minibatches_reference,
@@ -273,7 +210,8 @@ MINIBATCHES = register(NestedExercise(
         Mistake("only X is shuffled",
                 "index y with the same rows as X: y[order[start:start + batch_size]]", _mb_reseeded_y),
     ],
-    name_item=_batch_name,
+    answer=BATCHES,
+    answer_keys=("nnlib.optim.minibatches",),
 ))
 
 
@@ -305,7 +243,7 @@ def _sgd_step_groups(rng: np.random.Generator):
     ]
 
 
-SGD_STEP = register(NestedExercise(
+SGD_STEP = register(Exercise(
     name="sgd_step",
     signature="sgd_step(params, grads, lr)",
     reference=_optim.sgd_step,
@@ -331,7 +269,7 @@ SGD_STEP = register(NestedExercise(
         Mistake("the learning rate is not used", "multiply the gradient by lr before subtracting",
                 _sgd_no_lr),
     ],
-    name_item=_layer_name,
+    answer=NEW_PARAMS,
 ))
 
 
@@ -377,7 +315,7 @@ def _train_epoch_groups(rng: np.random.Generator):
 _LINE_X = np.array([[-1.0], [-0.5], [0.0], [0.5], [1.0], [1.5]])
 _LINE_Y = 2.0 * _LINE_X + 1.0
 
-TRAIN_EPOCH = register(NestedExercise(
+TRAIN_EPOCH = register(Exercise(
     name="train_epoch",
     signature="train_epoch(X, y, params, activations, lr, batch_size, rng)",
     reference=_optim.train_epoch,
@@ -413,5 +351,7 @@ TRAIN_EPOCH = register(NestedExercise(
                 _te_after),
     ],
     rtol=1e-6,
-    name_item=_epoch_name,
+    answer=EPOCH,
+    uses=("minibatches", "sgd_step"),
+    answer_keys=("nnlib.optim.train_epoch", "nnlib.models.Sequential"),
 ))

@@ -8,8 +8,9 @@ Hidden cases are plain data. The functions f that numerical_gradient receives ar
 module-level functions below, registered with @argument_function so that the sandboxed
 grader can send them by name.
 
-`backward` returns a *list* of (dW, db) pairs; the engine's `compare` knows tuples and arrays,
-so this module's exercise for it compares lists itself (_GradsExercise).
+`backward` returns a *list* of (dW, db) pairs (the answer schema GRADS names the layer that
+differs). backward uses dense_backward: while backward is graded, dense_backward resolves to a
+correct one, so a bug in dense_backward costs points in dense_backward only.
 """
 
 import numpy as np
@@ -18,7 +19,8 @@ from .. import activations as _activations
 from ..gradcheck import numerical_gradient as _ref_numerical_gradient
 from ..layers import dense_backward as _ref_dense_backward, dense_forward as _dense_forward
 from ..network import backward as _ref_backward, forward as _forward
-from .engine import (Case, Exercise, Mistake, argument_function, compare, describe, register)
+from .compare import Cache, ListOf, Value
+from .spec import Case, Exercise, Mistake, argument_function, register
 
 # ------------------------------------------------------------------ the chapter's 2-2-1 network
 # The same numbers as the explorer (nnlib.widgets.backprop_view): one example, sigmoid layers.
@@ -68,6 +70,12 @@ def _wrong_db_not_summed(dA, cache):
     A_prev, W, Z, g, g_prime = _parts(cache)
     dZ = dA * g_prime(Z)
     return dZ @ W.T, A_prev.T @ dZ, dZ
+
+
+def _wrong_db_axis_1(dA, cache):
+    A_prev, W, Z, g, g_prime = _parts(cache)
+    dZ = dA * g_prime(Z)
+    return dZ @ W.T, A_prev.T @ dZ, dZ.sum(axis=1)
 
 
 def _wrong_divided_by_n(dA, cache):
@@ -161,41 +169,25 @@ DENSE_BACKWARD = register(Exercise(
                 "dW must have W's shape (n_in, n_out): dW = A_prev.T @ dZ", _wrong_dW_transposed),
         Mistake("db is not summed over the batch",
                 "db = dZ.sum(axis=0): one number per unit, shape (n_out,) like b", _wrong_db_not_summed),
+        Mistake("db is summed over axis 1 (over the units) instead of axis 0 (over the examples)",
+                "db = dZ.sum(axis=0): add the examples' rows, keeping one number per unit, shape (n_out,)",
+                _wrong_db_axis_1),
         Mistake("dW and db are divided by the batch size",
                 "the cost C = Σ ½ (ŷ − y)² is a sum over examples, so its gradient is a sum: do not "
                 "divide (if a cost is a mean, its 1/n is already inside dA)", _wrong_divided_by_n),
         Mistake("dA_prev is computed from dA instead of dZ",
                 "pass the error back after multiplying by g': dA_prev = dZ @ W.T", _wrong_dA_prev_from_dA),
     ],
+    answer=Cache("dA_prev", "dW", "db", what="the result", entry="{name} (element {i} of {what})"),
 ))
 
 
 # ====================================================================== backward
-def _compare_grads(received, expected, rtol, atol):
-    """Compare a list of (dW, db) pairs; other values as the engine does."""
-    if not isinstance(expected, list):
-        return compare(received, expected, rtol=rtol, atol=atol)
-    L = len(expected)
-    if not isinstance(received, (list, tuple)):
-        return (f"grads should be a list of {L} (dW, db) pairs, first layer first; "
-                f"received {describe(received)}")
-    if len(received) != L:
-        return (f"grads has {len(received)} entr{'y' if len(received) == 1 else 'ies'}; expected {L}, "
-                f"one (dW, db) pair per layer, first layer first")
-    for l, (r, e) in enumerate(zip(received, expected), start=1):
-        if isinstance(r, list):
-            r = tuple(r)
-        problem = compare(r, e, rtol=rtol, atol=atol, what=f"grads[{l - 1}] (layer {l})")
-        if problem:
-            return problem
-    return ""
-
-
-class _GradsExercise(Exercise):
-    """An exercise whose answer is a list of (dW, db) pairs (the engine compares tuples/arrays)."""
-
-    def compare(self, received, expected) -> str:
-        return _compare_grads(received, expected, self.rtol, self.atol)
+GRADS = ListOf(Value(), what="grads", item_name="grads[{i}] (layer {n})",
+               kind="grads should be a list of {expected} (dW, db) pairs, first layer first; received {described}",
+               length="grads has {received} entr{ies}; expected {expected}, one (dW, db) pair per layer, "
+                      "first layer first",
+               accept_lists_as_pairs=True)
 
 
 def _layer_backward_unchecked(dA, cache):
@@ -287,7 +279,7 @@ def _public_network(sizes, acts, n, seed, label, hint):
     return Case(case.args, label, hint)
 
 
-BACKWARD = register(_GradsExercise(
+BACKWARD = register(Exercise(
     name="backward",
     signature="backward(dy_hat, caches)",
     reference=_ref_backward,
@@ -315,6 +307,8 @@ BACKWARD = register(_GradsExercise(
         Mistake("the first layer's gradients are missing",
                 "the loop must also run for the first layer (index 0)", _wrong_first_layer_missing),
     ],
+    answer=GRADS,
+    uses=("dense_backward",),
 ))
 
 

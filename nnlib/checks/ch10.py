@@ -19,42 +19,18 @@ from __future__ import annotations
 import numpy as np
 
 from .. import regularization as _reg
-from .engine import Case, Exercise, Mistake, compare, register
+from .compare import Array, ListOf, Mask, Pair, Value
+from .spec import Case, Exercise, Mistake, register
 
 
-# ---------------------------------------------------------------------- lenient comparisons
-def _as_pairs(received):
-    """A list of [dW, db] lists becomes a list of (dW, db) tuples; anything else is unchanged."""
-    if isinstance(received, list):
-        return [tuple(item) if isinstance(item, list) else item for item in received]
-    return received
-
-
-class PairsExercise(Exercise):
-    """Answers are lists of (W, b)-shaped pairs; inner lists are accepted as pairs."""
-
-    def compare(self, received, expected) -> str:
-        return compare(_as_pairs(received), expected, rtol=self.rtol, atol=self.atol,
-                       what="the list of (dW, db) pairs")
-
-
-class DropoutExercise(Exercise):
-    """dropout_forward's answer (A_dropped, mask): a boolean mask counts as 0.0/1.0."""
-
-    def compare(self, received, expected) -> str:
-        if isinstance(received, list) and len(received) == 2:
-            received = tuple(received)
-        if (isinstance(received, tuple) and len(received) == 2 and isinstance(received[1], np.ndarray)
-                and received[1].dtype == bool):
-            received = (received[0], received[1].astype(float))
-        if isinstance(received, tuple) and len(received) == 2:
-            for i, (r, e, name) in enumerate(zip(received, expected, ("A_dropped", "mask"))):
-                problem = compare(r, e, rtol=self.rtol, atol=self.atol, what=name)
-                if problem:
-                    return problem
-            return ""
-        return compare(received, expected, rtol=self.rtol, atol=self.atol,
-                       what="the result (A_dropped, mask)")
+# ---------------------------------------------------------------------- answer schemas
+# l2_grad returns a list of (dW, db) pairs (a list [dW, db] counts as the pair); dropout_forward
+# returns (A_dropped, mask), where a boolean mask counts as 0.0/1.0.
+GRAD_PAIRS = ListOf(Value(), what="the list of (dW, db) pairs", item_name="item {i} of {what}",
+                    kind="{what} should be a list of {expected} items; received {described}",
+                    length="{what} should be a list of {expected} items; received {described}",
+                    accept_lists_as_pairs=True)
+DROPOUT = Pair(Array("A_dropped"), Mask("mask"), names=("A_dropped", "mask"), accept_list=True)
 
 
 # ---------------------------------------------------------------------- random inputs
@@ -167,7 +143,7 @@ def _grad_sign(params, lam):
     return [(lam * np.sign(W), np.zeros_like(b)) for W, b in params]
 
 
-L2_GRAD = register(PairsExercise(
+L2_GRAD = register(Exercise(
     name="l2_grad",
     signature="l2_grad(params, lam)",
     reference=_reg.l2_grad,
@@ -195,6 +171,7 @@ L2_GRAD = register(PairsExercise(
         Mistake("the L1 gradient λ sign(W) instead of the L2 gradient",
                 "for the L2 penalty the gradient is lam * W, proportional to the weight", _grad_sign),
     ],
+    answer=GRAD_PAIRS,
 ))
 
 
@@ -265,7 +242,7 @@ def _dropout_groups(rng: np.random.Generator):
 
 _EX_A = np.array([[1.0, 2.0, 3.0, 4.0], [-1.0, -2.0, -3.0, -4.0]])
 
-DROPOUT_FORWARD = register(DropoutExercise(
+DROPOUT_FORWARD = register(Exercise(
     name="dropout_forward",
     signature="dropout_forward(A, keep_prob, rng)",
     reference=_reg.dropout_forward,
@@ -300,6 +277,7 @@ DROPOUT_FORWARD = register(DropoutExercise(
                 "draw it exactly as nnlib does: np.random.default_rng(rng).random(A.shape) < keep_prob",
                 _do_binomial),
     ],
+    answer=DROPOUT,
 ))
 
 
@@ -479,4 +457,5 @@ EARLY_STOPPING_EPOCH = register(Exercise(
         Mistake("len(val_losses) is returned when training never stops",
                 "the last epoch is len(val_losses) - 1 (epochs count from 0)", _es_len),
     ],
+    answer_keys=("nnlib.regularization.early_stopping_epoch", "nnlib.regularization.EarlyStopping"),
 ))

@@ -15,7 +15,8 @@ import numpy as np
 
 from ..normalization import batchnorm_forward as _ref_batchnorm_forward
 from ..normalization import standardize as _ref_standardize
-from .engine import Case, Exercise, Mistake, compare, describe, register, show
+from .compare import Array, Pair, Unchecked, show
+from .spec import Case, Exercise, Mistake, register
 
 
 # ---------------------------------------------------------------------- standardize
@@ -112,16 +113,12 @@ def _standardize_groups(rng: np.random.Generator):
 _STUDY = np.array([[12.0, 6.0, 78.0], [22.0, 6.5, 24.0], [115.0, 4.0, 100.0], [31.0, 9.0, 67.0],
                    [0.0, 10.0, 58.0], [5.0, 8.0, 78.0], [92.0, 6.0, 82.0], [57.0, 8.0, 91.0]])
 
-class PairOfArraysExercise(Exercise):
-    """standardize returns the pair (X_train_s, X_test_s): a tuple, or a list of two arrays."""
-
-    def compare(self, received, expected) -> str:
-        if isinstance(received, list):
-            received = tuple(received)
-        return compare(received, expected, rtol=self.rtol, atol=self.atol)
+# standardize returns the pair (X_train_s, X_test_s): a tuple, or a list of two arrays.
+STANDARDIZED = Pair(Array("element 0 of the result (X_train_s)"), Array("element 1 of the result (X_test_s)"),
+                    names=("X_train_s", "X_test_s"), accept_list=True)
 
 
-STANDARDIZE = register(PairOfArraysExercise(
+STANDARDIZE = register(Exercise(
     name="standardize",
     signature="standardize(X_train, X_test)",
     reference=_ref_standardize,
@@ -157,40 +154,16 @@ STANDARDIZE = register(PairOfArraysExercise(
         Mistake("the columns are centred but not divided by their std",
                 "after subtracting the mean, divide by the training std", _std_centre_only),
     ],
+    answer=STANDARDIZED,
 ))
 
 
 # ---------------------------------------------------------------------- batchnorm_forward
-def _plain(value, depth=0) -> bool:
-    """Plain data the sandboxed grader can receive (mirrors autograder.codec.plain_result)."""
-    if value is None:
-        return True
-    if type(value) is np.ndarray:
-        return value.dtype.kind in "biuf"
-    if type(value) in (int, float, bool) or (isinstance(value, np.generic) and value.dtype.kind in "biuf"):
-        return True
-    if type(value) is str and len(value) <= 100:
-        return True
-    if type(value) in (tuple, list) and depth < 3:
-        return all(_plain(item, depth + 1) for item in value)
-    return False
-
-
-class PairExercise(Exercise):
-    """An exercise whose function returns (result, cache): only the result is compared."""
-
-    what = "out, the first element of the returned pair"
-
-    def compare(self, received, expected) -> str:
-        if not isinstance(received, (tuple, list)) or len(received) != 2:
-            extra = " (return out, cache)" if isinstance(received, np.ndarray) else ""
-            return (f"{self.name} should return a pair (out, cache); received "
-                    f"{describe(received)}{extra}")
-        if not _plain(received[1], depth=1):
-            return ("the cache (the second element of the pair) should hold only arrays, numbers, "
-                    "None, or tuples and lists of them (e.g. a tuple (Z_hat, gamma, std)): the "
-                    f"grader cannot receive {describe(received[1])}")
-        return compare(received[0], expected[0], rtol=self.rtol, atol=self.atol, what=self.what)
+# batchnorm_forward returns (out, cache): only out is compared; the cache must be plain data the
+# grader can receive (arrays, numbers, None, tuples and lists of them).
+BATCHNORM_ANSWER = Pair(Array("out, the first element of the returned pair"),
+                 Unchecked("the cache (the second element of the pair)"), names=("out", "cache"),
+                 accept_list=True, what="batchnorm_forward")
 
 
 def _bn(Z, gamma, beta, mu, var_or_std, *, std_given=False):
@@ -264,7 +237,7 @@ def _batchnorm_groups(rng: np.random.Generator):
     ]
 
 
-BATCHNORM_FORWARD = register(PairExercise(
+BATCHNORM_FORWARD = register(Exercise(
     name="batchnorm_forward",
     signature="batchnorm_forward(Z, gamma, beta, eps)",
     reference=_ref_batchnorm_forward,
@@ -303,4 +276,5 @@ BATCHNORM_FORWARD = register(PairExercise(
         Mistake("Z - mean is divided by the variance, not by the standard deviation",
                 "divide by the square root: np.sqrt(var + eps)", _bn_variance),
     ],
+    answer=BATCHNORM_ANSWER,
 ))

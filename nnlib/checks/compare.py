@@ -10,7 +10,8 @@ a plain data object built from these pieces:
     Value(what)                   a number, an array, or tuples/lists of them (the default)
     Array(what), Number(what)     the same, with the name used in messages
     Mask(what)                    an array of 0/1 values: a boolean mask counts as 0.0/1.0
-    Cache(names...)               a tuple with one entry per name ("activation" entries compared by ==)
+    Cache(names..., entry=...)    a tuple with one entry per name ("activation" entries compared by ==);
+                                  `entry` words an entry in messages ("{name} (element {i} of {what})")
     Pair(first, second)           a pair of values, each compared with its own schema
     ListOf(item, what, item_name) a list of items ("layer {n}", "batch {i}"), each compared with `item`
     Unchecked(what)               not compared (e.g. a cache the grader cannot check), only present
@@ -215,10 +216,12 @@ class Cache(Schema):
 
     names: tuple = ()
     what: str = "the cache"
+    entry: str = "entry {i} of {what} ({name})"
 
-    def __init__(self, *names, what="the cache"):
+    def __init__(self, *names, what="the cache", entry="entry {i} of {what} ({name})"):
         object.__setattr__(self, "names", tuple(names))
         object.__setattr__(self, "what", what)
+        object.__setattr__(self, "entry", entry)
 
     def compare(self, received, expected, rtol=1e-6, atol=1e-9, what=None) -> str:
         what = what or self.what
@@ -229,10 +232,10 @@ class Cache(Schema):
             if isinstance(e, str) or callable(e) or (isinstance(e, tuple) and any(callable(x) for x in e)):
                 same = (r == e) if isinstance(e, (str, tuple)) and type(r) is type(e) else (r is e)
                 if not same:
-                    return (f"entry {i} of {what} ({name}) should be the {name} you were given, "
-                            f"{e!r}; received {r!r}")
+                    return (f"{self.entry.format(i=i, what=what, name=name)} should be the {name} you "
+                            f"were given, {e!r}; received {r!r}")
                 continue
-            problem = compare(r, e, rtol, atol, what=f"entry {i} of {what} ({name})")
+            problem = compare(r, e, rtol, atol, what=self.entry.format(i=i, what=what, name=name))
             if problem:
                 return problem
         return ""
@@ -303,6 +306,8 @@ class ListOf(Schema):
 
     def compare(self, received, expected, rtol=1e-6, atol=1e-9, what=None) -> str:
         what = what or self.what
+        if expected is None:
+            return "" if received is None else f"{what} should be None; received {describe(received)}"
         if received is None:
             return f"{what} is None: the function returned nothing. Build the new values and `return` them"
         if isinstance(received, (types.GeneratorType, map, filter, zip)):

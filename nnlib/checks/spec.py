@@ -137,13 +137,16 @@ class Exercise:
             wrong = self.mistake_answer(mistake, case)
         except Exception:  # noqa: BLE001 - a mistake that cannot handle this case is not it
             return False
-        key_schema = self.answer.key_schema() if hasattr(self.answer, "key_schema") else self.answer
-        key = self.answer.key
         try:
-            if key_schema.compare(key(wrong), key(expected), self.rtol, self.atol) == "":
+            if self.compare(wrong, expected) == "":
                 return False                       # the mistake gives the right answer here
+            if self.compare(received, wrong) == "":
+                return True
+            key, key_schema = self.answer.key, self.answer.key_schema()
+            if key_schema is self.answer:
+                return False
             return (key_schema.compare(key(received), key(wrong), self.rtol, self.atol) == ""
-                    or self.compare(received, wrong) == "")
+                    and key_schema.compare(key(wrong), key(expected), self.rtol, self.atol) != "")
         except Exception:  # noqa: BLE001 - an answer of an unexpected type matches no mistake
             return False
 
