@@ -10,11 +10,11 @@ A mutant is the function's source with exactly one change. The kinds of change (
     sign          -x -> x, a - b -> b - a, a constant c -> -c
     transpose     X.T -> X, and A @ B -> A.T @ B or A @ B.T
     axis          axis=0 <-> axis=1, axis removed, keepdims added or flipped
-    drop term     a + b -> a or b (likewise for -, *, /, @), f(x) -> x
+    drop term     a + b -> a or b (likewise for -, *, /, @), f(x) -> x, dtype=float left out
     off by one    a slice's ends, an index, range(...)'s bounds moved by one
     constant      0 -> 1, 1 -> 2 or 0, 2 -> 1, 0.5 -> 1, c -> 2c; True <-> False
     comparison    < <-> <=, > <-> >=, < <-> >, == <-> !=; `and` <-> `or`; `not x` -> x
-    function      np.sum <-> np.mean, max <-> min, maximum <-> minimum, var <-> std, ...
+    function      np.sum <-> np.mean, max <-> min, maximum -> minimum or max, var <-> std, ...
     variable      a variable read replaced by another (the first parameter, or the closest name)
     order         return a, b, ... -> return b, a, ...
     return input  return <result> -> return <the first or second argument>
@@ -51,9 +51,9 @@ _COMPARISON_SWAPS = {
 }
 # np.<name>, X.<name>() or a builtin <name>(): the function a student confuses it with.
 _FUNCTION_SWAPS = {
-    "sum": "mean", "mean": "sum", "max": "min", "min": "max", "maximum": "minimum",
-    "minimum": "maximum", "var": "std", "std": "var", "zeros_like": "ones_like",
-    "ones_like": "zeros_like", "argmax": "argmin", "argmin": "argmax",
+    "sum": ["mean"], "mean": ["sum"], "max": ["min"], "min": ["max"], "maximum": ["minimum", "max"],
+    "minimum": ["maximum", "min"], "var": ["std"], "std": ["var"], "zeros_like": ["ones_like"],
+    "ones_like": ["zeros_like"], "argmax": ["argmin"], "argmin": ["argmax"],
 }
 _BUILTIN_NO_SWAP = {"sum", "mean", "var", "std"}   # sum(...) has no builtin partner
 
@@ -219,13 +219,15 @@ def _call_changes(node: ast.Call) -> list:
     out = []
     name = _call_name(node)
     func = node.func
-    partner = _FUNCTION_SWAPS.get(name)
-    if partner and not (isinstance(func, ast.Name) and name in _BUILTIN_NO_SWAP):
+    builtin = isinstance(func, ast.Name)
+    for partner in [] if builtin and name in _BUILTIN_NO_SWAP else _FUNCTION_SWAPS.get(name, []):
         new = copy.deepcopy(node)
         if isinstance(new.func, ast.Attribute):
             new.func.attr = partner
-        else:
+        elif partner not in _BUILTIN_NO_SWAP:
             new.func.id = partner
+        else:
+            continue
         out.append(("function", new))
     # f(x) -> x (a step forgotten): one positional argument, or a method call with no argument
     if len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], ast.Starred) \
@@ -233,8 +235,12 @@ def _call_changes(node: ast.Call) -> list:
         out.append(("drop term", copy.deepcopy(node.args[0])))
     elif isinstance(func, ast.Attribute) and name in ("astype", "copy", "ravel", "flatten", "item"):
         out.append(("drop term", copy.deepcopy(func.value)))
-    # axis and keepdims
+    # axis and keepdims (and a conversion's dtype=float forgotten)
     keywords = {k.arg: k for k in node.keywords}
+    if "dtype" in keywords and name in ("asarray", "array", "astype", "zeros", "ones", "full"):
+        new = copy.deepcopy(node)
+        del new.keywords[node.keywords.index(keywords["dtype"])]
+        out.append(("drop term", new))
     if "axis" in keywords:
         index = node.keywords.index(keywords["axis"])
         axis = keywords["axis"].value

@@ -1,0 +1,1 @@
+"""Tests of nnlib.checks: the variant tables (variants_chNN.py) and the test that runs them."""
