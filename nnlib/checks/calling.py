@@ -17,7 +17,8 @@ exactly the code the in-kernel checks use.
     message   the exception's message, at most 500 characters ("" when it returned)
     line      the student's own source line where the exception was raised: the innermost
               frame of the traceback whose file is not inside nnlib or NumPy (a notebook cell,
-              a student's module), stripped; "" when there is none
+              a student's module), stripped; "" when there is none (code compiled from a string
+              has a line only if its source was given to `register_source(filename, source)`)
     lineno    that line's number (0 when there is none)
     shapes    {name: [sizes...]} for every NumPy array named on that line in that frame
               (e.g. {"A_prev": [4, 3], "W": [2, 3]}), so a shape error can be explained in
@@ -136,6 +137,13 @@ def _changed(before, after, depth=0) -> bool:
     return False
 
 
+def register_source(filename: str, source: str) -> None:
+    """Make `source` (a notebook cell compiled under `filename`, e.g. "<cell 3>") known to
+    linecache, so a record can quote the student's line. IPython does this for its own cells."""
+    lines = source.splitlines(True)
+    linecache.cache[filename] = (len(source), None, lines, filename)
+
+
 def argument_names(fn, count: int) -> list:
     """The names of fn's first `count` parameters ("argument 1", ... where unknown)."""
     try:
@@ -228,7 +236,7 @@ def format_exception_line(record: dict) -> str:
     return f"{record.get('type', '')}: {record.get('message', '')}"
 
 
-__all__ = ["STATUSES", "call", "bound", "argument_names", "format_exception_line"]
+__all__ = ["STATUSES", "call", "bound", "argument_names", "register_source", "format_exception_line"]
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit("calling.py is a module: import it and use call(fn, args)")

@@ -106,9 +106,9 @@ def _matmul_words(line: str, shapes: dict) -> str:
         text = (f"{left} {_shape_text(a)} @ {right} {_shape_text(b)}: the inner sizes {inner_a} and "
                 f"{inner_b} differ")
         if len(b) == 2 and b[-1] == inner_a:
-            text += f" — is {right} transposed?"
+            text += f" — drop the .T on {right[:-2]}?" if right.endswith(".T") else f" — is {right} transposed?"
         elif len(a) == 2 and a[-2] == inner_b:
-            text += f" — is {left} transposed?"
+            text += f" — drop the .T on {left[:-2]}?" if left.endswith(".T") else f" — is {left} transposed?"
         return text
     return ""
 
@@ -162,7 +162,10 @@ def judge_case(exercise, case, record, expected=None, expected_known=False):
     if status == "todo":
         return CaseResult(case.label, "todo", "not implemented yet"), None
     if status != "returned":
-        return CaseResult(case.label, "error", explain(record), case.hint), None
+        text = explain(record)
+        # a shape error explained in words needs no case hint (which may be about something else)
+        hint = "" if "\n      " in text and "differ" in text.split("\n")[1] else case.hint
+        return CaseResult(case.label, "error", text, hint), None
     received = record.get("value")
     if not expected_known:
         expected = exercise.expected(case)
