@@ -35,6 +35,8 @@ def test_variant_earns_its_points_and_the_mistake_is_named(table, variant, capsy
             assert "✗" not in out.out
         if variant.mistake is not None:
             assert re.search(r"known mistake: [^\n]*" + re.escape(variant.mistake), out.out), out.out
+        for words in variant.says:
+            assert words in out.out, out.out
 
 
 def test_every_table_has_correct_and_buggy_variants_of_each_exercise():

@@ -12,13 +12,15 @@ from typing import Callable, Optional
 class Variant:
     """exercise: a registered exercise's name; answer: the student's function; fraction: of the
     points it earns on every seed; mistake: words the report must name as the known mistake
-    (None: no mistake has to be named); seeds: the hidden groups' seeds to grade it with."""
+    (None: no mistake has to be named); seeds: the hidden groups' seeds to grade it with;
+    says: other words the report must contain (on every seed)."""
 
     exercise: str
     answer: Callable
     fraction: float = 1.0
     mistake: Optional[str] = None
     seeds: tuple = (0, 1, 2)
+    says: tuple = ()
 
     @property
     def id(self) -> str:
