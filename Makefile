@@ -1,4 +1,4 @@
-# Two commands for a fresh machine (Python >= 3.10 and make): `make book` and `make test`.
+# Two commands for a fresh machine (Python >= 3.11 and make): `make book` and `make test`.
 # Instructors: `make release`, `make grade`, `make feedback`, `make export`, `make gradescope` (README.md).
 PYTHON ?= python3
 VENV   := .venv
@@ -17,6 +17,8 @@ WORKERS     ?=
 .PHONY: test bench verify book chromium release check-release grade nbgrade feedback export gradescope clean
 
 $(STAMP): pyproject.toml requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "The course needs Python 3.11 or newer (its pinned packages do); $(PYTHON) is $$($(PYTHON) --version 2>/dev/null || echo "not found"). Run e.g. make PYTHON=python3.12 ..."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
