@@ -26,7 +26,8 @@ if ROOT not in sys.path:  # run as a script: make `bench` and `nnlib` importable
 from bench._common import (competing_cpu, cpu_snapshot, environment, header_line, load_torch,  # noqa: E402
                            set_blas_threads)
 
-SECTIONS = ["bench.nnlib_bench", "bench.playground_bench", "bench.autograder_bench", "bench.book_bench"]
+SECTIONS = ["bench.nnlib_bench", "bench.playground_bench", "bench.explorers_bench", "bench.autograder_bench",
+            "bench.book_bench"]
 OUT_DIR = os.path.join(ROOT, "_build", "bench")
 NOISY_SHARE = 0.10  # other processes using more than this share of the CPU: say the timings are disturbed
 

@@ -6,12 +6,14 @@ button's .click()), without a browser; the core (PlaygroundState) is also tested
 import asyncio
 import base64
 import re
+import sys
 
 import numpy as np
 import pytest
 
 from nnlib.models import Sequential
 from nnlib.widgets.explorer import WIDGET_VIEW_MIME
+from nnlib.widgets.playground_player import MAX_BYTES
 from nnlib.widgets.playground import (FEATURES, PRESETS, Playground, PlaygroundConfig, PlaygroundState,
                                       feature_matrix, playground, preset_config)
 
@@ -446,7 +448,8 @@ def test_preset_early_stopping_stops_and_restores_the_best_weights():
 def test_static_player_has_frames_per_run_and_no_external_references():
     p = Playground(static_presets=["the right feature replaces a layer"], record_epochs=(0, 1, 5, 20))
     html = p.player_html(mode="full")
-    frames = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" data-run="(\d)" data-frame="(\d+)"', html)
+    frames = re.findall(r'<img (?:src|data-src)="data:image/png;base64,([A-Za-z0-9+/=]+)" data-run="(\d)" '
+                        r'data-frame="(\d+)"', html)
     assert len(frames) == 8 and {run for _, run, _ in frames} == {"0", "1"}
     assert all(base64.b64decode(data).startswith(b"\x89PNG") for data, _, _ in frames)
     assert len({data for data, _, _ in frames}) == 8                     # training changes the picture
@@ -455,13 +458,38 @@ def test_static_player_has_frames_per_run_and_no_external_references():
     assert p.state.config.state_string() in html
 
 
-def test_full_static_player_stays_under_3_mb():
+def test_only_the_first_frame_is_loaded_with_the_page_and_the_slider_announces_the_epoch():
+    p = Playground(static_presets=["the right feature replaces a layer"], record_epochs=(0, 1, 5, 20))
+    html = p.player_html(mode="full")
+    eager = re.findall(r'<img src="data:[^"]*" data-run="(\d)" data-frame="(\d+)"[^>]*>', html)
+    assert eager == [("0", "3")]                        # this configuration's last recorded epoch
+    assert 'aria-valuetext="20"' in html and 'aria-live="polite"' in html
+    assert "color:#" not in html                        # colours from the page: readable in dark mode
+
+
+def test_full_static_player_stays_under_the_frame_budget():
     html = Playground().player_html(mode="full")
-    assert len(html) <= 3_000_000
-    assert html.count("<img") >= 20                    # at least two recorded runs of 10 frames
+    pngs = [base64.b64decode(d) for d in re.findall(r'base64,([A-Za-z0-9+/=]+)"', html)]
+    assert sum(map(len, pngs)) <= MAX_BYTES
+    assert len(pngs) >= 20                              # at least two recorded runs of 10 frames
 
 
-def test_mimebundle_has_the_widget_view_and_the_player():
+def test_a_kernel_records_no_run(monkeypatch):
+    monkeypatch.delenv("NNLIB_PLAYER", raising=False)   # Jupyter, Colab
+    module = sys.modules[Playground.__module__]     # nnlib.widgets.playground (the name is also a function)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("a kernel must not record the static player's runs")
+
+    monkeypatch.setattr(module, "recorded_runs", fail)
+    p = Playground()
+    bundle = p._repr_mimebundle_()
+    shown = re.findall(r'base64,([A-Za-z0-9+/=]+)"', bundle["text/html"])
+    assert [base64.b64decode(d) for d in shown] == [p._live_png]   # the live figure's picture
+
+
+def test_mimebundle_has_the_widget_view_and_the_player(monkeypatch):
+    monkeypatch.setenv("NNLIB_PLAYER", "full")          # as in the book's build
     p = Playground(static_presets=[], record_epochs=(0, 2))
     bundle = p._repr_mimebundle_()
     assert set(bundle) == {WIDGET_VIEW_MIME, "text/html", "text/plain"}

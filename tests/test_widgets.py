@@ -1,5 +1,7 @@
 """Tests for nnlib.widgets: the live widget, the static HTML player, the neuron explorer."""
+import ast
 import base64
+import importlib.util
 import json
 import re
 import shutil
@@ -10,10 +12,18 @@ import numpy as np
 import pytest
 
 from nnlib.widgets import Choice, Explorer, Slider, Toggle, neuron_explorer
-from nnlib.widgets.explorer import WIDGET_VIEW_MIME
+from nnlib.widgets.explorer import FRAME_SCALE, WIDGET_VIEW_MIME, player_mode, png_size, set_tooltip
 
 REPO = Path(__file__).resolve().parents[1]
-IMG = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" data-keys="([^"]*)"')
+IMG = re.compile(r'<img (?:src|data-src)="data:image/png;base64,([A-Za-z0-9+/=]+)" data-keys="([^"]*)"')
+
+
+def load_players_extension():
+    """_ext/players.py, the book's Sphinx extension (imported from its file)."""
+    spec = importlib.util.spec_from_file_location("players_ext", REPO / "_ext" / "players.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def images(html):
@@ -45,15 +55,77 @@ def tiny_explorer(**kwargs):
 
 
 # ---------------------------------------------------------------- one output, three renderers
-def test_mimebundle_has_widget_view_html_and_text(neuron):
-    explorer, _ = neuron
+def test_mimebundle_has_widget_view_html_and_text(monkeypatch):
+    monkeypatch.delenv("NNLIB_PLAYER", raising=False)
+    explorer = neuron_explorer()
     bundle = explorer._repr_mimebundle_()
     assert set(bundle) == {WIDGET_VIEW_MIME, "text/html", "text/plain"}
     view = bundle[WIDGET_VIEW_MIME]
     assert view["version_major"] == 2 and view["version_minor"] == 0
     assert view["model_id"] == explorer.widget().model_id
     assert view["model_id"]  # a real comm id, not empty
-    assert '<img src="data:image/png;base64,' in bundle["text/html"]
+    # in a kernel the text/html part repeats the live figure's picture
+    assert bundle["text/html"].count('<img src="data:image/png;base64,') == 1
+
+
+# ---------------------------------------------------------------- frames only when the book is built
+def test_a_kernel_renders_no_static_frame(monkeypatch):
+    """Jupyter and Colab (NNLIB_PLAYER unset) draw the live figure and no frame of the player."""
+    monkeypatch.delenv("NNLIB_PLAYER", raising=False)
+    assert player_mode() == "live"
+    explorer = neuron_explorer()
+    drawn = []
+    original = explorer.draw
+    explorer.draw = lambda state, **values: (drawn.append(state), original(state, **values))
+    bundle = explorer._repr_mimebundle_()
+    assert explorer.frames_rendered == 0 and explorer._static is None
+    assert drawn == [explorer.state]          # one draw: the live figure's
+    assert len(images(bundle["text/html"])) == 1
+
+
+def test_without_the_widget_view_a_kernel_still_renders_nothing(monkeypatch):
+    monkeypatch.delenv("NNLIB_PLAYER", raising=False)
+    explorer = tiny_explorer()
+    bundle = explorer._repr_mimebundle_(exclude=[WIDGET_VIEW_MIME])
+    assert explorer.frames_rendered == 0
+    assert "<img" not in bundle["text/html"] and "Jupyter or Colab" in bundle["text/html"]
+
+
+def test_the_build_renders_every_frame(monkeypatch):
+    monkeypatch.setenv("NNLIB_PLAYER", "full")     # what _ext/players.py sets for the book's kernels
+    explorer = tiny_explorer()
+    html = explorer._repr_mimebundle_(exclude=[WIDGET_VIEW_MIME])["text/html"]
+    assert explorer.frames_rendered == len(explorer.frames()) == len(images(html)) == 10
+
+
+def test_a_bad_player_mode_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv("NNLIB_PLAYER", "everything")
+    with pytest.raises(ValueError, match="NNLIB_PLAYER"):
+        player_mode()
+    with pytest.raises(ValueError, match="mode"):
+        tiny_explorer().player_html(mode="some")
+
+
+def test_the_books_extension_tells_the_kernels_to_render_frames(monkeypatch):
+    monkeypatch.setenv("NNLIB_PLAYER", "")      # restored (unset) after the test
+    monkeypatch.delenv("NNLIB_PLAYER")
+    ext = load_players_extension()
+
+    class App:
+        def __init__(self):
+            self.events, self.css = [], []
+
+        def connect(self, event, handler, priority=500):
+            self.events.append(event)
+
+        def add_css_file(self, name):
+            self.css.append(name)
+
+    app = App()
+    ext.setup(app)
+    import os
+    assert os.environ["NNLIB_PLAYER"] == "full"   # inherited by the kernels myst-nb starts
+    assert "html-page-context" in app.events and app.css == [ext.CSS_FILE]
 
 
 def test_mimebundle_respects_exclude():
@@ -137,7 +209,7 @@ def test_frame_for_another_w1_shows_another_picture(neuron):
 
 def test_player_is_small_and_self_contained(neuron):
     explorer, html = neuron
-    assert len(html.encode("utf-8")) <= explorer.max_bytes == 2_500_000
+    assert sum(len(f.png) for f in explorer.frames()) <= explorer.max_bytes
     assert "http://" not in html and "https://" not in html
     assert re.search(r"<script[^>]*\ssrc=", html) is None
     assert re.search(r"<link\b", html) is None
@@ -169,12 +241,12 @@ def test_large_product_uses_one_control_at_a_time():
 
 
 def test_size_cap_thins_the_sweeps():
-    roomy = neuron_explorer().player_html(mode="full")
-    capped = neuron_explorer()
-    capped.max_bytes = len(roomy) // 2
-    html = capped.player_html(mode="full")
-    assert len(html.encode("utf-8")) <= capped.max_bytes
-    assert 1 < len(images(html)) < len(images(roomy))
+    roomy = tiny_explorer(max_frames=9)
+    roomy.frames()
+    capped = tiny_explorer(max_frames=9)
+    capped.max_bytes = sum(len(f.png) for f in roomy.frames()) // 2
+    assert sum(len(f.png) for f in capped.frames()) <= capped.max_bytes
+    assert 1 < len(capped.frames()) < len(roomy.frames())
 
 
 def test_first_only_mode_keeps_one_frame(neuron):
@@ -183,44 +255,226 @@ def test_first_only_mode_keeps_one_frame(neuron):
     assert len(images(html)) == 1
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the player's script")
-def test_player_script_switches_frames(tmp_path):
-    """Run the player's JavaScript against a minimal fake DOM and move its controls."""
-    explorer = tiny_explorer(max_frames=9)  # one control at a time only
-    html = explorer.player_html(mode="full")
+FAKE_DOM = """
+function el(attrs) { return {attrs: attrs, style: {}, value: attrs.value || "0", textContent: "", type: attrs.type,
+  id: attrs.id, handlers: {}, getAttribute: function (k) { return this.attrs[k] === undefined ? null : this.attrs[k]; },
+  setAttribute: function (k, v) { this.attrs[k] = v; },
+  addEventListener: function (t, f) { this.handlers[t] = f; }, removeEventListener: function () {}}; }
+var imgs = IMGS.map(function (a) { var i = el(a); if (a.hidden) i.style.display = "none"; return i; });
+var controls = CONTROLS.map(function (c) { return el({id: c[0], "data-control": c[1], type: c[2], value: c[3]}); });
+var byId = {"#ROOT-shown": el({}), "#ROOT-note": el({})};
+controls.forEach(function (c) { c.value = c.attrs.value; byId["#" + c.id + "-value"] = el({}); });
+var root = {querySelectorAll: function (s) { return s === "img[data-keys]" ? imgs : controls; },
+            querySelector: function (s) { return byId[s] || null; },
+            addEventListener: function () {}, removeEventListener: function () {}};
+var document = {getElementById: function (id) { return id === "ROOT" ? root : null; }};
+function move(c, v) { controls[c].value = String(v); controls[c].handlers["input"](); }
+function visible() { return imgs.filter(function (i) { return i.style.display !== "none"; })
+                                .map(function (i) { return i.attrs["data-keys"]; }); }
+function state() { return {shown: visible(), controls: controls.map(function (c) { return c.value; }),
+  valuetext: controls.map(function (c) { return c.attrs["aria-valuetext"] || null; }),
+  loaded: imgs.filter(function (i) { return i.attrs.src; }).map(function (i) { return i.attrs["data-keys"]; }),
+  text: byId["#ROOT-shown"].textContent, note: byId["#ROOT-note"].textContent}; }
+"""
+
+
+def run_player_script(html, scenario):
+    """Run a player's script against a minimal fake DOM (node), then `scenario`; returns its JSON."""
     root_id = re.search(r'<div id="([^"]+)"', html).group(1)
     script = re.search(r"<script>(.*)</script>", html, re.S).group(1)
-    imgs = [keys for _, keys in IMG.findall(html)]
-    controls = re.findall(r'<(?:input|select) [^>]*id="([^"]+)" data-control="(\d+)"', html)
-    fake_dom = """
-    function el(attrs) { return {attrs: attrs, style: {}, value: attrs.value || "0", textContent: "",
-      id: attrs.id, handlers: {}, getAttribute: function (k) { return this.attrs[k]; },
-      addEventListener: function (t, f) { this.handlers[t] = f; }}; }
-    var imgs = IMGS.map(function (k) { return el({"data-keys": k}); });
-    var controls = CONTROLS.map(function (c) { return el({id: c[0], "data-control": c[1]}); });
-    var byId = {"#ROOT-shown": el({})};
-    controls.forEach(function (c) { byId["#" + c.id + "-value"] = el({}); });
-    var root = {querySelectorAll: function (s) { return s === "img[data-keys]" ? imgs : controls; },
-                querySelector: function (s) { return byId[s] || null; }};
-    var document = {getElementById: function (id) { return id === "ROOT" ? root : null; }};
-    """.replace("IMGS", json.dumps(imgs)).replace("CONTROLS", json.dumps(controls)).replace("ROOT", root_id)
-    scenario = """
-    function move(c, v) { controls[c].value = String(v); controls[c].handlers["input"](); }
-    function visible() { return imgs.filter(function (i) { return i.style.display !== "none"; })
-                                    .map(function (i) { return i.attrs["data-keys"]; }); }
-    var out = [];
-    move(0, 4); out.push([visible(), byId["#ROOT-shown"].textContent]);  // a = 2, dashed off
-    move(1, 1); out.push([visible(), byId["#ROOT-shown"].textContent]);  // a = 2 and dashed: not computed
+    imgs = []
+    for tag in re.findall(r"<img [^>]*>", html):
+        attrs = {"data-keys": re.search(r'data-keys="([^"]*)"', tag).group(1)}
+        if ' src="' in tag:
+            attrs["src"] = "yes"
+        if "display:none" in tag:
+            attrs["hidden"] = True
+        attrs["data-src"] = "lazy"
+        imgs.append(attrs)
+    controls = [list(m) for m in re.findall(
+        r'<(?:input type="(range)"|select()) id="([^"]+)" data-control="(\d+)"(?:[^>]* value="(\d+)")?', html)]
+    controls = [[cid, c, kind or "select-one", value or "0"] for kind, _, cid, c, value in controls]
+    dom = (FAKE_DOM.replace("IMGS", json.dumps(imgs)).replace("CONTROLS", json.dumps(controls))
+           .replace("ROOT", root_id))
+    out = subprocess.run(["node", "-e", dom + script + scenario.replace("ROOT", root_id)],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the player's script")
+def test_player_script_resets_the_other_controls_when_frames_are_one_at_a_time():
+    explorer = tiny_explorer(max_frames=9)  # 10 combinations > 9: one control at a time
+    html = explorer.player_html(mode="full")
+    assert explorer._combined is False and "one control at a time" in html
+    first, moved, both, back = run_player_script(html, """
+    var out = [state()];
+    move(0, 4); out.push(state());   // a = 2, dashed off
+    move(1, 1); out.push(state());   // dashed on: a goes back to its default
+    move(0, 0); out.push(state());   // a = -2: dashed goes back to off
     console.log(JSON.stringify(out));
-    """.replace("ROOT", root_id)
-    path = tmp_path / "player.js"
-    path.write_text(fake_dom + script + scenario)
-    result = json.loads(subprocess.run(["node", str(path)], capture_output=True, text=True,
-                                       check=True).stdout)
-    (shown1, text1), (shown2, text2) = result
-    assert shown1 == ["4,0"] and "a = 2, dashed = False" in text1 and "not precomputed" not in text1
-    # the exact combination is missing, so the frame of the control moved last is shown
-    assert shown2 == ["3,1"] and "a = 1, dashed = True" in text2 and "not precomputed" in text2
+    """)
+    assert first["shown"] == ["3,0"] and first["loaded"] == ["3,0"]   # only the default frame loaded
+    assert moved["shown"] == ["4,0"] and "a = 2, dashed = False" in moved["text"] and moved["note"] == ""
+    assert moved["valuetext"][0] == "2"                                # the slider announces its value
+    assert "4,0" in moved["loaded"] and "0,0" in moved["loaded"]     # the frames along a, loaded on use
+    assert both["shown"] == ["3,1"] and both["controls"] == ["3", "1"] and both["valuetext"][0] == "1"
+    assert "a = 1, dashed = True" in both["text"] and "a is back at the default" in both["note"]
+    assert back["shown"] == ["0,0"] and back["controls"] == ["0", "0"] and "dashed is back" in back["note"]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the player's script")
+def test_player_script_combines_controls_when_every_combination_is_computed():
+    explorer = tiny_explorer()
+    html = explorer.player_html(mode="full")
+    assert explorer._combined is True and "This preview has pictures for one control" not in html
+    (both,) = run_player_script(html, """
+    move(0, 4); move(1, 1); console.log(JSON.stringify([state()]));
+    """)
+    assert both["shown"] == ["4,1"] and both["controls"] == ["4", "1"] and both["note"] == ""
+    assert "a = 2, dashed = True" in both["text"]
+
+
+def reachable_keys(explorer):
+    """The control index tuples a reader can reach in the static player."""
+    sweeps = list(explorer._sweeps.values())
+    default = [v.index(d) for v, d in zip(sweeps, explorer.defaults().values())]
+    if explorer._combined:
+        import itertools
+        return {",".join(map(str, ix)) for ix in itertools.product(*(range(len(v)) for v in sweeps))}
+    keys = set()
+    for c, values in enumerate(sweeps):  # moving control c puts every other control at its default
+        for j in range(len(values)):
+            ix = list(default)
+            ix[c] = j
+            keys.add(",".join(map(str, ix)))
+    return keys
+
+
+def assert_controls_match_frames(explorer, html):
+    """Every combination of control values a reader can reach has a frame, and each frame is
+    the picture drawn for the values its keys stand for."""
+    keys = {k for tag in re.findall(r"<img [^>]*>", html)
+            for k in re.search(r'data-keys="([^"]*)"', tag).group(1).split()}
+    missing = reachable_keys(explorer) - keys
+    assert not missing, f"no frame for control indices {sorted(missing)[:5]}"
+    sweeps = list(explorer._sweeps.values())
+    for png, ks in images(html):
+        for key in ks:
+            values = {n: v[int(j)] for n, v, j in zip(explorer.controls, sweeps, key.split(","))}
+            assert explorer._render(values) == png, f"frame {key} is not the picture for {values}"
+
+
+def test_every_reachable_combination_has_a_frame(neuron):
+    explorer, html = neuron
+    assert explorer._combined is False   # 2205 combinations: one control at a time
+    assert_controls_match_frames(explorer, html)
+    small = tiny_explorer()
+    assert_controls_match_frames(small, small.player_html(mode="full"))
+
+
+def test_frames_are_sharp_and_sized_in_css_pixels(neuron):
+    explorer, html = neuron
+    tag = re.search(r"<img [^>]*>", html).group(0)
+    width, height = int(re.search(r'width="(\d+)"', tag).group(1)), int(re.search(r'height="(\d+)"', tag).group(1))
+    png = explorer.frames()[0].png
+    assert png_size(png) == (FRAME_SCALE * width, FRAME_SCALE * height) == (2 * 720, 2 * 315)
+
+
+def test_player_is_accessible(neuron):
+    explorer, html = neuron
+    for cid in re.findall(r'<(?:input|select) [^>]*id="([^"]+)"', html):
+        assert f'<label for="{cid}"' in html                           # every control has a label
+    assert all("aria-valuetext=" in tag for tag in re.findall(r'<input type="range"[^>]*>', html))
+    assert re.search(r'aria-live="polite"><span id="[^"]+-shown">Showing ', html)
+    assert "color:#" not in html            # colours come from the page (readable in dark mode)
+
+
+# ---------------------------------------------------------------- frames as files in the book
+def test_the_build_moves_frames_into_files(neuron, tmp_path):
+    explorer, html = neuron
+    ext = load_players_extension()
+    page = "<p>before</p>" + html + '<img src="data:image/png;base64,iVBORw0KGgo=" alt="not a player">'
+    body, moved = ext.extract_frames(page, str(tmp_path), lambda name: "../../" + name)
+    assert moved == len(images(html)) >= 20
+    assert "data:image/png;base64,iVBORw0KGgo=" in body            # other images are left alone
+    assert body.count("base64,") == 1                               # no frame inlined any more
+    assert len(body) < 40_000 < len(html)
+    tags = re.findall(r"<img [^>]*data-keys[^>]*>", body)
+    eager = [t for t in tags if re.search(r'\ssrc="', t)]
+    assert len(eager) == 1 and "display:none" not in eager[0]      # the default frame, loaded with the page
+    pngs = {png for png, _ in images(html)}
+    for tag in tags:
+        url = re.search(r'(?:src|data-src)="([^"]+)"', tag).group(1)
+        assert url.startswith("../../_players/") and url.endswith(".png")
+        assert (tmp_path / url[len("../../"):]).read_bytes() in pngs  # the file is the frame
+    assert len(list((tmp_path / "_players").iterdir())) == len(pngs)
+
+
+# ---------------------------------------------------------------- ipywidgets 7.7 (Colab) and 8
+# Keyword arguments each widget class accepts in ipywidgets 7.7.1 (its traits, minus internals).
+IPYWIDGETS_77 = {
+    "Button": "button_style description disabled icon layout style tooltip",
+    "BoundedIntText": "continuous_update description description_tooltip disabled layout max min step style value",
+    "Checkbox": "description description_tooltip disabled indent layout style value",
+    "Dropdown": "description description_tooltip disabled index label layout options style value",
+    "FloatSlider": "continuous_update description description_tooltip disabled layout max min orientation "
+                   "readout readout_format step style value",
+    "IntSlider": "continuous_update description description_tooltip disabled layout max min orientation "
+                 "readout readout_format step style value",
+    "FloatText": "continuous_update description description_tooltip disabled layout step style value",
+    "HBox": "box_style children layout",
+    "VBox": "box_style children layout",
+    "HTML": "description description_tooltip layout placeholder style value",
+    "Image": "format height layout value width",
+    "Output": "layout msg_id outputs",
+    "Text": "continuous_update description description_tooltip disabled layout placeholder style value",
+    "Textarea": "continuous_update description description_tooltip disabled layout placeholder rows style value",
+    "ToggleButtons": "button_style description description_tooltip disabled icons index label layout options "
+                     "style tooltips value",
+    "Layout": "border display height margin max_height max_width min_height min_width overflow padding width",
+}
+
+
+def widget_calls():
+    """(file, class name, keyword names) for every W.Class(...) call in nnlib/widgets."""
+    for path in sorted((REPO / "nnlib" / "widgets").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "W" \
+                    and node.func.attr[:1].isupper() and "import ipywidgets as W" in path.read_text():
+                yield path.name, node.func.attr, [k.arg for k in node.keywords if k.arg]
+
+
+def test_widget_keywords_exist_in_ipywidgets_7_7_and_8():
+    import ipywidgets
+
+    calls = list(widget_calls())
+    assert len(calls) > 30
+    for name, cls, keywords in calls:
+        assert cls in IPYWIDGETS_77, f"{name}: W.{cls} is not checked against ipywidgets 7.7; add it"
+        for k in keywords:
+            assert "tooltip" not in k, f"{name}: W.{cls}({k}=...): use set_tooltip (7.7 and 8 differ)"
+            assert k in IPYWIDGETS_77[cls].split(), f"{name}: W.{cls}({k}=...) does not exist in ipywidgets 7.7"
+            assert getattr(ipywidgets, cls).class_traits().get(k) is not None, f"{name}: {cls}.{k} not in 8"
+
+
+def test_set_tooltip_uses_the_trait_the_widget_has():
+    import ipywidgets as W
+
+    assert set_tooltip(W.BoundedIntText(), "patience").tooltip == "patience"   # ipywidgets 8
+
+    class Widget77:  # ipywidgets 7.7's BoundedIntText: description_tooltip only
+        def has_trait(self, name):
+            return name == "description_tooltip"
+
+    assert set_tooltip(Widget77(), "patience").description_tooltip == "patience"
+
+    class NoTooltip:
+        def has_trait(self, name):
+            return False
+
+    with pytest.raises(ValueError, match="tooltip"):
+        set_tooltip(NoTooltip(), "x")
 
 
 # ---------------------------------------------------------------- bad specifications
@@ -244,13 +498,15 @@ def test_bad_specifications_raise_value_error_naming_the_argument(make, word):
 
 
 # ---------------------------------------------------------------- a real kernel
-def test_notebook_output_has_html_and_widget_view(tmp_path):
+def test_notebook_output_has_html_and_widget_view(tmp_path, monkeypatch):
+    monkeypatch.delenv("NNLIB_PLAYER", raising=False)   # a kernel as in Jupyter or Colab
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell(f"import sys; sys.path.insert(0, {str(REPO)!r})"),
-        nbformat.v4.new_code_cell("from nnlib.widgets import neuron_explorer\nneuron_explorer()"),
+        nbformat.v4.new_code_cell("from nnlib.widgets import neuron_explorer\nexplorer = neuron_explorer()\nexplorer"),
+        nbformat.v4.new_code_cell("print('frames rendered:', explorer.frames_rendered)"),
     ]
     client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=180,
                                      resources={"metadata": {"path": str(tmp_path)}})
@@ -260,4 +516,57 @@ def test_notebook_output_has_html_and_widget_view(tmp_path):
     data = outputs[0]["data"]
     assert "text/html" in data and WIDGET_VIEW_MIME in data
     assert data[WIDGET_VIEW_MIME]["model_id"]
-    assert len(images(data["text/html"])) >= 20
+    assert len(images(data["text/html"])) == 1        # a kernel shows the live figure: no frames
+    counted = [o for o in nb.cells[2].outputs if o.output_type == "stream"]
+    assert "".join(o["text"] for o in counted).strip() == "frames rendered: 0"
+
+
+# ---------------------------------------------------------------- a real browser
+def test_player_in_chromium_loads_frames_on_use_and_never_disagrees_with_its_controls(tmp_path):
+    """Frames as files (as in the book), driven with the keyboard in Debian's Chromium: the picture
+    shown always has the keys of the controls' values, and frames load only when used."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("needs Debian's chromium")
+    ext = load_players_extension()
+    pages = []
+    for name, explorer in (("single", tiny_explorer(max_frames=9)), ("combined", tiny_explorer())):
+        body, _ = ext.extract_frames(explorer.player_html(mode="full"), str(tmp_path), lambda n: n)
+        (tmp_path / f"{name}.html").write_text(f"<!doctype html><html lang='en'><head><style>{ext.CSS}</style>"
+                                               f"</head><body><main>{body}</main></body></html>")
+        pages.append((name, explorer))
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox"])
+        try:
+            for name, explorer in pages:
+                page = browser.new_page()
+                requested = []
+                page.on("request", lambda r: requested.append(r.url.rsplit("/", 1)[-1]))
+                page.goto((tmp_path / f"{name}.html").as_uri())
+                page.wait_for_load_state("load")
+                assert len([u for u in requested if u.endswith(".png")]) == 1   # the default frame only
+                check = """() => {
+                  const root = document.querySelector('.nnlib-player');
+                  const ix = [...root.querySelectorAll('[data-control]')].map(e => e.value).join(',');
+                  const shown = [...root.querySelectorAll('img')].filter(i => i.style.display !== 'none');
+                  return {ix, keys: shown.map(i => i.dataset.keys), loaded: shown.every(i => i.complete && i.naturalWidth > 0),
+                          text: root.querySelector('[aria-live]').textContent,
+                          valuetext: root.querySelector('input[type=range]').getAttribute('aria-valuetext')};
+                }"""
+                slider, box = page.locator("input[type=range]"), page.locator("select")
+                for action in [lambda: slider.focus(), lambda: page.keyboard.press("ArrowRight"),
+                               lambda: box.select_option("1"), lambda: slider.focus(),
+                               lambda: page.keyboard.press("ArrowLeft"), lambda: page.keyboard.press("Home"),
+                               lambda: box.select_option("0"), lambda: page.keyboard.press("End")]:
+                    action()
+                    page.wait_for_timeout(50)
+                    state = page.evaluate(check)
+                    assert len(state["keys"]) == 1 and state["ix"] in state["keys"][0].split(), (name, state)
+                    a = explorer._sweeps["a"][int(state["ix"].split(",")[0])]
+                    assert state["valuetext"] == f"{a:g}" and f"a = {a:g}" in state["text"]
+                page.wait_for_function("() => [...document.querySelectorAll('img')].filter("
+                                       "i => i.style.display !== 'none').every(i => i.naturalWidth > 0)")
+                page.close()
+        finally:
+            browser.close()

@@ -33,12 +33,23 @@ def test_mimebundle_has_html_and_widget_view(factory, monkeypatch):
     assert bundle["text/html"].count('<img src="data:image/png;base64,') == 1
 
 
+@pytest.mark.parametrize("factory", FACTORIES, ids=lambda f: f.__name__)
+def test_a_kernel_draws_the_live_figure_only(factory, monkeypatch):
+    monkeypatch.delenv("NNLIB_PLAYER", raising=False)   # Jupyter, Colab
+    explorer = factory()
+    bundle = explorer._repr_mimebundle_()
+    assert explorer.frames_rendered == 0 and bundle["text/html"].count("<img ") == 1
+
+
 def test_full_player_of_one_explorer_is_small_and_switches_frames():
+    from test_widgets import assert_controls_match_frames
+
     explorer = batchnorm_comparison()
     html = explorer.player_html(mode="full")
-    assert len(html.encode()) <= explorer.max_bytes
+    assert sum(len(f.png) for f in explorer.frames()) <= explorer.max_bytes
     assert len(explorer.frames()) == 4 and html.count("<img ") == 4
     assert "http://" not in html and "https://" not in html
+    assert_controls_match_frames(explorer, html)
 
 
 # ---------------------------------------------------------------- chapter 06: gradient descent

@@ -38,11 +38,17 @@ that each renderer reads in its own way:
   and <select> elements that switch between PNG frames computed when the page was built.
   The player needs no kernel, no network and no external script.
 
-Frames of the static player: every control is swept over its values with the other controls
-at their defaults ("one at a time"); when all combinations together number at most
-`max_frames`, every combination is computed as well. Slider sweeps use a coarser step than
-the live slider (at most 8 steps by default); if the player would exceed `max_bytes`,
-the sweeps are thinned further.
+The frames are computed only when the book is built (see player_mode: the build sets
+NNLIB_PLAYER=full); in Jupyter and Colab an explorer draws its live figure and nothing else.
+
+Frames of the static player: when all combinations of the controls' static values number at
+most `max_frames`, every combination is computed; otherwise every control is swept with the
+others at their defaults ("one at a time"), and moving one control in the player puts the
+others back to their defaults, so the picture always matches every control. Slider sweeps
+use a coarser step than the live slider (at most 8 steps by default); if the frames together
+would weigh more than `max_bytes`, the sweeps are thinned further. Frames are PNGs at
+FRAME_SCALE (2) device pixels per CSS pixel. In the page only the default frame is loaded
+at first; the player's script loads the others when the reader uses the controls.
 """
 import base64
 import hashlib
@@ -52,7 +58,7 @@ import itertools
 import json
 import math
 import os
-import sys
+import struct
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,6 +73,10 @@ WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 # The book's build replaces this empty marker with a link to the page's notebook in Colab
 # (_ext/course_site.py): the link lives in _config.yml, not in nnlib.
 LIVE_LINK = '<span class="nnlib-live-link"></span>'
+# The environment variable that tells a kernel it executes a chapter for the book (see player_mode).
+PLAYER_ENV = "NNLIB_PLAYER"
+# Static frames have FRAME_SCALE device pixels per CSS pixel: sharp on phones and high-DPI screens.
+FRAME_SCALE = 2
 
 # "Nice" multiples of a slider's step used for the static sweep: 1, 2, 5, 10, 20, 50, ...
 _NICE = [k * 10**e for e in range(7) for k in (1, 2, 5)]
@@ -82,6 +92,19 @@ def _fmt(v):
     if isinstance(v, (float, np.floating)):
         return f"{float(v):g}"
     return str(v)
+
+
+def set_tooltip(widget, text):
+    """Give an ipywidget a tooltip in both ipywidgets 7.7 (Colab) and 8, and return the widget.
+
+    ipywidgets 8 gives every widget `tooltip`; in 7.7 only Button has `tooltip`, the other
+    controls have `description_tooltip` (a `tooltip=` keyword is ignored there, with a warning).
+    So never pass either as a keyword: call set_tooltip(widget, text)."""
+    for name in ("tooltip", "description_tooltip"):
+        if widget.has_trait(name):
+            setattr(widget, name, text)
+            return widget
+    raise ValueError(f"{type(widget).__name__} has no tooltip in this ipywidgets version")
 
 
 # ---------------------------------------------------------------- control specifications
@@ -254,14 +277,32 @@ def figure_png(fig, dpi, colors=None):
 
 
 def player_mode():
-    """'full' (all frames) or 'first' (first frame only) for the static HTML.
+    """How much of the static player an explorer renders: 'full', 'first' or 'live'.
 
-    Set the environment variable NNLIB_PLAYER to choose. In Colab the default is 'first':
-    Colab always shows the live widget, so the frames would only cost time."""
-    mode = os.environ.get("NNLIB_PLAYER", "").strip().lower()
-    if mode in ("full", "first"):
+    'full'   every frame of the static player (the book's build: _ext/players.py sets
+             NNLIB_PLAYER=full for the kernels that execute the chapters);
+    'first'  only the picture at the default values (a quick preview build);
+    'live'   no static frame at all (the default: Jupyter and Colab show the live figure, so
+             the text/html part of the output only repeats the live figure's current picture).
+
+    The environment variable NNLIB_PLAYER chooses; anything else is an error."""
+    mode = os.environ.get(PLAYER_ENV, "").strip().lower()
+    if mode in ("full", "first", "live"):
         return mode
-    return "first" if "google.colab" in sys.modules else "full"
+    if mode:
+        raise ValueError(f"{PLAYER_ENV} must be 'full', 'first' or 'live'; got {mode!r}")
+    return "live"
+
+
+def png_size(png):
+    """(width, height) in pixels of PNG bytes, read from the IHDR chunk."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("png_size needs PNG bytes")
+    return struct.unpack(">II", png[16:24])
+
+
+def data_uri(png):
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 _player_count = itertools.count(1)
@@ -277,13 +318,14 @@ class Explorer:
     title      : a line shown above the figure
     max_frames : the static player computes every combination when there are at most this many
     figsize    : figure size in inches
-    dpi        : resolution of the static frames;  live_dpi: of the live figure
-    max_bytes  : size cap of the static player's HTML
+    dpi        : CSS pixels per inch of the static frames (drawn at FRAME_SCALE times this);
+                 live_dpi: pixels per inch of the live figure
+    max_bytes  : size cap of all the static frames together
     caption    : text under the static player
     """
 
     def __init__(self, controls, draw, setup, title="", max_frames=60, figsize=(8, 3.5),
-                 dpi=90, max_bytes=2_500_000, caption=DEFAULT_CAPTION, live_dpi=90):
+                 dpi=90, max_bytes=8_000_000, caption=DEFAULT_CAPTION, live_dpi=90):
         if not isinstance(controls, dict) or not controls:
             raise ValueError("controls must be a non-empty dict name -> Slider/Choice/Toggle")
         for name, spec in controls.items():
@@ -309,6 +351,9 @@ class Explorer:
         self._sweeps = None      # name -> list of static values used by the frames
         self._png_cache = {}     # tuple of values -> PNG bytes
         self._static = None      # (figure, state) used to render the static frames
+        self._combined = None    # True when the frames hold every combination of the sweeps
+        self._live_png = None    # the live figure's last picture
+        self.frames_rendered = 0  # static frames drawn so far (none in a kernel: see player_mode)
         self._box = None         # the live VBox, built by widget()
         self.inputs = {}         # name -> ipywidgets control (after widget())
         self.figure = None       # the live figure (after widget())
@@ -336,7 +381,7 @@ class Explorer:
         self.figure = new_figure(self.figsize)
         self.state = self.setup(self.figure)
         self.output = W.Output()
-        reset = W.Button(description="Reset", tooltip="Put every control back to its default")
+        reset = set_tooltip(W.Button(description="Reset"), "Put every control back to its default")
         reset.on_click(lambda _button: self.reset())
         for w in self.inputs.values():
             w.observe(self._on_change, names="value")
@@ -362,6 +407,7 @@ class Explorer:
         with self.output:  # errors in draw appear under the figure instead of vanishing
             self.draw(self.state, **self.values())
             png = figure_png(self.figure, self.live_dpi)
+            self._live_png = png
             clear_output(wait=True)
             display(Image(data=png))
 
@@ -374,7 +420,8 @@ class Explorer:
                 self._static = (fig, self.setup(fig))
             fig, state = self._static
             self.draw(state, **values)
-            self._png_cache[key] = figure_png(fig, self.dpi, colors=256)
+            self._png_cache[key] = figure_png(fig, self.dpi * FRAME_SCALE, colors=256)
+            self.frames_rendered += 1
         return self._png_cache[key]
 
     def _plan(self, sweeps, product):
@@ -400,42 +447,60 @@ class Explorer:
     def frames(self):
         """The frames of the static player (a list of Frame), computed once.
 
-        Tries the full plan first; while the player is larger than max_bytes, drops the
-        full product, then thins the slider sweeps."""
+        Every combination of the sweeps when they number at most max_frames ("combined"),
+        otherwise one control at a time around the defaults (the player then puts the other
+        controls back to their defaults when one moves). While the frames together weigh more
+        than max_bytes, the slider sweeps are thinned."""
         if self._frames is not None:
             return self._frames
         for thin in range(12):
             sweeps = {name: spec.static_values(thin) for name, spec in self.controls.items()}
-            n_product = math.prod(len(v) for v in sweeps.values())
-            options = [True, False] if n_product <= self.max_frames else [False]
-            for product in options:
-                plan = self._plan(sweeps, product)
-                frames = [Frame(values, self._render(values)) for values in plan]
-                self._frames, self._sweeps = frames, sweeps
-                if len(self._player_html(frames, sweeps)) <= self.max_bytes:
-                    return frames
-        return self._frames  # smallest plan we could make; the caller sees its size
+            combined = math.prod(len(v) for v in sweeps.values()) <= self.max_frames
+            frames = [Frame(values, self._render(values)) for values in self._plan(sweeps, combined)]
+            self._frames, self._sweeps, self._combined = frames, sweeps, combined
+            if sum(len(f.png) for f in frames) <= self.max_bytes:
+                break
+        return self._frames  # the smallest plan we could make if none fits
 
     def player_html(self, mode=None):
-        """The self-contained HTML player (a string). mode 'first' keeps only the first frame."""
+        """The HTML player (a string) for `mode` (default: player_mode()).
+
+        'full': every frame; 'first': the default picture only; 'live': no static rendering at
+        all: the live figure's current picture if the widget is shown, otherwise a note."""
         mode = mode or player_mode()
+        if mode == "full":
+            return self._player_html(self.frames(), self._sweeps, self._combined)
         if mode == "first":
-            frame = Frame(self.defaults(), self._render(self.defaults()))
-            sweeps = {name: [spec.default()] for name, spec in self.controls.items()}
-            return self._player_html([frame], sweeps)
-        frames = self.frames()
-        return self._player_html(frames, self._sweeps)
+            values = self.defaults()
+            png = self._render(values)
+        elif mode == "live":
+            values, png = self.values(), self._live_png
+            if png is None:
+                return (f'<div class="nnlib-player"><p>{html.escape(self.title or "Explorer")}: run this '
+                        f'cell in Jupyter or Colab to use the explorer. {LIVE_LINK}</p></div>')
+        else:
+            raise ValueError(f"mode must be 'full', 'first' or 'live'; got {mode!r}")
+        sweeps = {name: [values[name]] for name in self.controls}
+        return self._player_html([Frame(values, png)], sweeps, True, scale=FRAME_SCALE if mode == "first" else 1,
+                                 defaults=values)
 
     def _alt(self, values):
         shown = ", ".join(f"{self.controls[n].label} = {_fmt(v)}" for n, v in values.items())
         return f"{self.title or 'Explorer'}: figure for {shown}"
 
-    def _player_html(self, frames, sweeps):
+    def _player_html(self, frames, sweeps, combined, scale=FRAME_SCALE, defaults=None):
+        """The player's HTML: controls, frames (the first one shown, the others loaded by the
+        script when they are needed), a live region saying what is shown, the caption.
+
+        Each <img> has data-keys, the indices of the control values it shows ("2,0,1"); the
+        default frame has src=, the others data-src= (the script copies it to src on first use).
+        In the book, _ext/players.py moves each data: URI into a file next to the page."""
         names = list(self.controls)
         digest = hashlib.sha1(b"".join(f.png for f in frames)).hexdigest()[:8]
         uid = f"nnx{next(_player_count)}-{digest}"
-        defaults = self.defaults()
+        defaults = defaults or self.defaults()
         default_index = [sweeps[n].index(defaults[n]) for n in names]
+        default_key = ",".join(map(str, default_index))
 
         # Identical pictures are stored once: an <img> lists every key it stands for.
         images = {}  # png bytes -> (list of keys, values of the first frame)
@@ -448,42 +513,50 @@ class Explorer:
             spec, values = self.controls[name], sweeps[name]
             cid = f"{uid}-c{i}"
             label = f'<label for="{cid}" style="margin-right:.4em">{html.escape(spec.label)}</label>'
+            off = " disabled" if len(values) == 1 else ""
             if isinstance(spec, Slider):
+                shown = html.escape(_fmt(defaults[name]))
                 box = (f'<input type="range" id="{cid}" data-control="{i}" min="0" '
                        f'max="{len(values) - 1}" step="1" value="{default_index[i]}" '
-                       f'style="vertical-align:middle;width:9em"'
-                       f'{" disabled" if len(values) == 1 else ""}>'
-                       f' <span id="{cid}-value" style="display:inline-block;min-width:2.5em">'
-                       f'{html.escape(_fmt(defaults[name]))}</span>')
+                       f'aria-valuetext="{shown}" style="vertical-align:middle;width:9em"{off}>'
+                       f' <span id="{cid}-value" aria-hidden="true" '
+                       f'style="display:inline-block;min-width:2.5em">{shown}</span>')
             else:
                 opts = "".join(
                     f'<option value="{j}"{" selected" if j == default_index[i] else ""}>'
                     f"{html.escape(_fmt(v))}</option>" for j, v in enumerate(values))
-                box = f'<select id="{cid}" data-control="{i}">{opts}</select>'
-            controls_html.append(f'<span style="margin-right:1.2em;white-space:nowrap">{label}{box}</span>')
+                box = f'<select id="{cid}" data-control="{i}"{off}>{opts}</select>'
+            controls_html.append(
+                f'<span class="nnlib-player-control" style="margin-right:1.2em;white-space:nowrap">{label}{box}</span>')
 
         imgs_html = []
-        for n, (png, (keys, values)) in enumerate(images.items()):
-            data = base64.b64encode(png).decode("ascii")
-            style = "max-width:100%;height:auto" + ("" if n == 0 else ";display:none")
+        for png, (keys, values) in images.items():
+            width, height = png_size(png)
+            eager = default_key in keys
+            source = f'src="{data_uri(png)}"' if eager else f'data-src="{data_uri(png)}"'
+            style = "max-width:100%;height:auto" + ("" if eager else ";display:none")
             imgs_html.append(
-                f'<img src="data:image/png;base64,{data}" data-keys="{" ".join(keys)}" '
-                f'alt="{html.escape(self._alt(values))}" style="{style}">')
+                f'<img {source} data-keys="{" ".join(keys)}" width="{round(width / scale)}" '
+                f'height="{round(height / scale)}" alt="{html.escape(self._alt(values))}" style="{style}">')
 
         shown = ", ".join(f"{self.controls[n].label} = {_fmt(defaults[n])}" for n in names)
         info = {
             "labels": [self.controls[n].label for n in names],
             "values": [[_fmt(v) for v in sweeps[n]] for n in names],
             "defaults": default_index,
+            "combined": bool(combined),
         }
         info_json = json.dumps(info).replace("</", "<\\/")
         title = f'<div style="font-weight:bold;margin-bottom:.3em">{html.escape(self.title)}</div>' \
             if self.title else ""
-        return f"""<div id="{uid}" class="nnlib-player" style="font-family:sans-serif;font-size:14px;max-width:100%">
+        hint = "" if combined else (
+            '<div style="font-size:13px">This preview has pictures for one control at a time: moving a '
+            'control puts the others back to their defaults. The live version combines them.</div>')
+        return f"""<div id="{uid}" class="nnlib-player" data-combined="{str(bool(combined)).lower()}" style="font-family:sans-serif;font-size:14px;max-width:100%">
 {title}<div style="margin-bottom:.3em">{''.join(controls_html)}</div>
-<div>{''.join(imgs_html)}</div>
-<div id="{uid}-shown" style="font-size:12px;color:#555">Showing {html.escape(shown)}.</div>
-<div style="font-size:12px;color:#555;font-style:italic">{html.escape(self.caption)} {LIVE_LINK}</div>
+{hint}<div class="nnlib-player-frames">{''.join(imgs_html)}</div>
+<div style="font-size:13px" aria-live="polite"><span id="{uid}-shown">Showing {html.escape(shown)}.</span> <span id="{uid}-note"></span></div>
+<div class="nnlib-player-caption" style="font-size:13px;font-style:italic">{html.escape(self.caption)} {LIVE_LINK}</div>
 </div>
 <script>
 (function () {{
@@ -491,41 +564,71 @@ class Explorer:
   if (!root) return;
   var info = {info_json};
   var index = info.defaults.slice();
-  var last = -1;
   var imgs = {{}};
   root.querySelectorAll("img[data-keys]").forEach(function (img) {{
     img.getAttribute("data-keys").split(" ").forEach(function (k) {{ imgs[k] = img; }});
   }});
+  var controls = [];
+  root.querySelectorAll("[data-control]").forEach(function (el) {{
+    controls[parseInt(el.getAttribute("data-control"), 10)] = el;
+  }});
+  function load(img) {{
+    if (img && !img.getAttribute("src") && img.getAttribute("data-src")) img.setAttribute("src", img.getAttribute("data-src"));
+  }}
+  function preload(c) {{  // the pictures one step of control c away from what is shown
+    for (var j = 0; j < info.values[c].length; j++) {{
+      var ix = index.slice(); ix[c] = j; load(imgs[ix.join(",")]);
+    }}
+  }}
   function describe(ix) {{
     return ix.map(function (j, c) {{ return info.labels[c] + " = " + info.values[c][j]; }}).join(", ");
   }}
-  function show() {{
-    var ix = index, note = "";
-    if (!imgs[ix.join(",")]) {{
-      ix = info.defaults.slice();
-      if (last >= 0) ix[last] = index[last];
-      note = " (this combination was not precomputed: the other controls are at their defaults;" +
-             " the live version shows every combination)";
-    }}
-    var target = imgs[ix.join(",")];
-    if (!target) return;
+  function put(c, j) {{  // show value j on control c
+    var el = controls[c];
+    index[c] = j;
+    el.value = String(j);
+    var text = info.values[c][j];
+    if (el.type === "range") el.setAttribute("aria-valuetext", text);
+    var label = root.querySelector("#" + el.id + "-value");
+    if (label) label.textContent = text;
+  }}
+  function show(note) {{
+    var target = imgs[index.join(",")];
     root.querySelectorAll("img[data-keys]").forEach(function (img) {{
       img.style.display = (img === target) ? "" : "none";
     }});
-    root.querySelector("#{uid}-shown").textContent = "Showing " + describe(ix) + "." + note;
+    if (target) {{
+      load(target);
+      root.querySelector("#{uid}-shown").textContent = "Showing " + describe(index) + ".";
+    }} else {{  // never a picture that disagrees with the controls
+      root.querySelector("#{uid}-shown").textContent = "No picture was computed for " + describe(index) + ".";
+    }}
+    root.querySelector("#{uid}-note").textContent = note;
   }}
-  root.querySelectorAll("[data-control]").forEach(function (el) {{
-    var c = parseInt(el.getAttribute("data-control"), 10);
+  controls.forEach(function (el, c) {{
     function changed() {{
-      index[c] = parseInt(el.value, 10);
-      last = c;
-      var label = root.querySelector("#" + el.id + "-value");
-      if (label) label.textContent = info.values[c][index[c]];
-      show();
+      var j = parseInt(el.value, 10), reset = [];
+      if (j === index[c]) return;
+      put(c, j);
+      if (!info.combined) {{
+        controls.forEach(function (other, d) {{
+          if (d !== c && index[d] !== info.defaults[d]) {{ put(d, info.defaults[d]); reset.push(info.labels[d]); }}
+        }});
+      }}
+      show(reset.length ? "(" + reset.join(", ") + (reset.length > 1 ? " are" : " is") +
+           " back at the default: this preview has pictures for one control at a time.)" : "");
+      preload(c);
     }}
     el.addEventListener("input", changed);
     el.addEventListener("change", changed);
   }});
+  function used() {{
+    controls.forEach(function (el, c) {{ preload(c); }});
+    root.removeEventListener("pointerdown", used);
+    root.removeEventListener("focusin", used);
+  }}
+  root.addEventListener("pointerdown", used);
+  root.addEventListener("focusin", used);
 }})();
 </script>"""
 

@@ -30,7 +30,7 @@ import asyncio
 import html
 import time
 
-from .explorer import WIDGET_VIEW_MIME, player_mode
+from .explorer import FRAME_SCALE, LIVE_LINK, WIDGET_VIEW_MIME, player_mode, set_tooltip
 from .playground_core import (ACTIVATIONS, CLASSIFICATION_DATASETS, FEATURES, LEARNING_RATES, LOSSES,
                               MAX_LAYERS, MAX_NEURONS, PRESETS, REGRESSION_DATASETS, REGULARIZATION_RATES,
                               REGULARIZATIONS, GradientStepReport, PlaygroundConfig, PlaygroundState,
@@ -76,6 +76,7 @@ class Playground:
         self._box = None
         self._syncing = False
         self._player = None
+        self._live_png = None          # the live figure's last picture
         self.figure = None             # the live PlaygroundFigure (after widget())
         self.controls = {}             # name -> ipywidget (after widget())
         self.report = None             # the last GradientStepReport
@@ -111,7 +112,8 @@ class Playground:
             return
         self.figure.select(self._selected_key())
         self.figure.update(self.state)
-        self.controls["figure"].value = self.figure.png(self.live_dpi)
+        self._live_png = self.figure.png(self.live_dpi)
+        self.controls["figure"].value = self._live_png
         self._show_status()
         self._show_selected_value()
 
@@ -212,7 +214,7 @@ class Playground:
         small = W.Layout(width="auto")
 
         def button(name, text, tip, handler, style=""):
-            ctl[name] = W.Button(description=text, tooltip=tip, layout=W.Layout(width="auto"), button_style=style)
+            ctl[name] = set_tooltip(W.Button(description=text, layout=W.Layout(width="auto"), button_style=style), tip)
             ctl[name].on_click(lambda _b: handler())
 
         button("play", "▶ Play", "train continuously", self.play, "success")
@@ -250,8 +252,8 @@ class Playground:
         ctl["loss"] = W.Dropdown(options=LOSSES, value=c.loss, description="loss")
         ctl["dropout"] = W.FloatSlider(min=0, max=0.9, step=0.1, value=c.dropout, description="dropout",
                                        continuous_update=False)
-        ctl["patience"] = W.BoundedIntText(min=0, max=1000, value=c.patience, description="early stop",
-                                           tooltip="patience in epochs; 0 = off")
+        ctl["patience"] = set_tooltip(W.BoundedIntText(min=0, max=1000, value=c.patience, description="early stop"),
+                                      "patience in epochs; 0 = off")
         ctl["seed"] = W.BoundedIntText(min=0, max=10**6, value=c.seed, description="seed")
         ctl["preset"] = W.Dropdown(options=[NO_PRESET] + list(PRESETS), value=NO_PRESET, description="preset")
         ctl["state"] = W.Text(value=c.state_string(), description="state", layout=W.Layout(width="60%"))
@@ -485,20 +487,34 @@ class Playground:
 
     # ============================================================ the static version
     def player_html(self, mode=None):
-        """The static HTML player: recorded runs of this configuration and a few presets.
-        mode 'first' records only this configuration's current picture (see explorer.player_mode)."""
+        """The static HTML player for `mode` (default: explorer.player_mode()).
+
+        'full' (the book's build): recorded runs of this configuration and a few presets;
+        'first': this configuration's current picture only;
+        'live' (Jupyter, Colab): nothing is recorded or drawn for it: the live figure's current
+        picture if the widget is shown, otherwise a note."""
         mode = mode or player_mode()
+        if mode == "full":
+            if self._player is None:
+                epochs = sorted(set(self.record_epochs) | {self.state.epoch})
+                runs = recorded_runs(self.state.config, self.static_presets, epochs)
+                self._player = player_html(runs)
+            return self._player
         if mode == "first":
             figure = PlaygroundFigure()
             figure.update(self.state)
-            text = f"epoch {self.state.epoch}: training loss {self.state.train_loss:.4f}, test loss {self.state.test_loss:.4f}"
-            frames = [{"epoch": self.state.epoch, "text": text, "png": figure.png(64, 64)}]
-            return player_html([{"title": "this configuration", "state": self.state.state_string(), "frames": frames}])
-        if self._player is None:
-            epochs = sorted(set(self.record_epochs) | {self.state.epoch})
-            runs = recorded_runs(self.state.config, self.static_presets, epochs)
-            self._player = player_html(runs)
-        return self._player
+            png, scale = figure.png(64 * FRAME_SCALE, 64), FRAME_SCALE
+        elif mode == "live":
+            png, scale = self._live_png, 1
+            if png is None:
+                return ('<div class="nnlib-player nnlib-playground"><p>Neural network playground: run this cell '
+                        f'in Jupyter or Colab to use it. {LIVE_LINK}</p></div>')
+        else:
+            raise ValueError(f"mode must be 'full', 'first' or 'live'; got {mode!r}")
+        text = f"epoch {self.state.epoch}: training loss {self.state.train_loss:.4f}, test loss {self.state.test_loss:.4f}"
+        frames = [{"epoch": self.state.epoch, "text": text, "png": png}]
+        return player_html([{"title": "this configuration", "state": self.state.state_string(), "frames": frames}],
+                           scale=scale)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """One output for every renderer: the live widget (Jupyter, Colab), the recorded

@@ -3,16 +3,17 @@
 For each configuration shown (the playground's own, then a few presets) the network is trained
 from epoch 0 and the figure is captured at epochs 0, 1, 2, 5, 10, 20, 50, 100, 200, 300. The
 player is one self-contained HTML block: a <select> of runs, an epoch slider
-(<input type=range>) and the PNG frames embedded in base64. No external script, no network.
-Runs are added while the whole player stays under `max_bytes` (3 MB by default).
+(<input type=range>) and the PNG frames (FRAME_SCALE device pixels per CSS pixel), as data: URIs that
+the book's build turns into files (_ext/players.py); only the frame shown first is loaded with the
+page. No external script, no network. Runs are added while their frames together stay under
+`max_bytes` (3 MB by default).
 """
-import base64
 import hashlib
 import html
 import itertools
 import json
 
-from .explorer import LIVE_LINK
+from .explorer import FRAME_SCALE, LIVE_LINK, data_uri, png_size
 from .playground_core import PRESETS, PlaygroundState, preset_config
 from .playground_view import PlaygroundFigure
 
@@ -26,7 +27,7 @@ CAPTION = ("Static preview: a training run recorded when this page was built. Mo
 _ids = itertools.count(1)
 
 
-def record_run(config, title, epochs=RECORD_EPOCHS, figure=None, dpi=64, colors=64):
+def record_run(config, title, epochs=RECORD_EPOCHS, figure=None, dpi=64 * FRAME_SCALE, colors=64):
     """Train `config` from scratch and capture the figure at each epoch of `epochs`.
 
     Returns {"title", "state" (the state string), "frames": [{"epoch", "text", "png"}]}.
@@ -48,7 +49,8 @@ def record_run(config, title, epochs=RECORD_EPOCHS, figure=None, dpi=64, colors=
     return {"title": title, "state": config.state_string(), "frames": frames}
 
 
-def recorded_runs(config, presets=STATIC_PRESETS, epochs=RECORD_EPOCHS, max_bytes=MAX_BYTES, dpi=64, colors=64):
+def recorded_runs(config, presets=STATIC_PRESETS, epochs=RECORD_EPOCHS, max_bytes=MAX_BYTES, dpi=64 * FRAME_SCALE,
+                  colors=64):
     """The runs of the player: `config` first, then each preset while the player fits max_bytes."""
     figure = PlaygroundFigure()
     runs = [record_run(config, "this configuration", epochs, figure, dpi, colors)]
@@ -56,41 +58,48 @@ def recorded_runs(config, presets=STATIC_PRESETS, epochs=RECORD_EPOCHS, max_byte
         if name not in PRESETS:
             raise ValueError(f"unknown preset {name!r}; presets: {', '.join(PRESETS)}")
         run = record_run(preset_config(name), f"preset: {name}", epochs, figure, dpi, colors)
-        if len(player_html(runs + [run])) > max_bytes:
+        if sum(len(f["png"]) for r in runs + [run] for f in r["frames"]) > max_bytes:
             break
         runs.append(run)
     return runs
 
 
-def player_html(runs, title="Neural network playground", caption=CAPTION):
-    """The HTML player for recorded runs (a string)."""
+def player_html(runs, title="Neural network playground", caption=CAPTION, scale=FRAME_SCALE):
+    """The HTML player for recorded runs (a string).
+
+    The frame shown first (this configuration's last epoch) has src=; the others data-src=, copied
+    to src by the script when the reader picks them (in the book, _ext/players.py turns each data:
+    URI into a file). `scale` is the frames' device pixels per CSS pixel."""
     digest = hashlib.sha1(b"".join(f["png"] for r in runs for f in r["frames"])).hexdigest()[:8]
     uid = f"nnpg{next(_ids)}-{digest}"
     options = "".join(f'<option value="{k}">{html.escape(r["title"])}</option>' for k, r in enumerate(runs))
     images = []
     for k, run in enumerate(runs):
         for i, frame in enumerate(run["frames"]):
-            data = base64.b64encode(frame["png"]).decode("ascii")
-            shown = "" if (k == 0 and i == len(run["frames"]) - 1) else ";display:none"
-            images.append(f'<img src="data:image/png;base64,{data}" data-run="{k}" data-frame="{i}" '
+            width, height = png_size(frame["png"])
+            eager = k == 0 and i == len(run["frames"]) - 1
+            source = "src" if eager else "data-src"
+            images.append(f'<img {source}="{data_uri(frame["png"])}" data-run="{k}" data-frame="{i}" '
+                          f'width="{round(width / scale)}" height="{round(height / scale)}" '
                           f'alt="{html.escape(run["title"] + ", " + frame["text"])}" '
-                          f'style="max-width:100%;height:auto{shown}">')
+                          f'style="max-width:100%;height:auto{"" if eager else ";display:none"}">')
     info = [{"epochs": [f["epoch"] for f in r["frames"]], "texts": [f["text"] for f in r["frames"]],
              "state": r["state"]} for r in runs]
     info_json = json.dumps(info).replace("</", "<\\/")
     last = len(runs[0]["frames"]) - 1
     first = runs[0]["frames"][last]
+    disabled = " disabled" if len(runs) == 1 else ""
     return f"""<div id="{uid}" class="nnlib-player nnlib-playground" style="font-family:sans-serif;font-size:14px;max-width:100%">
 <div style="font-weight:bold;margin-bottom:.3em">{html.escape(title)}</div>
 <div style="margin-bottom:.3em">
-<label for="{uid}-run" style="margin-right:.4em">run</label><select id="{uid}-run">{options}</select>
-<label for="{uid}-epoch" style="margin:0 .4em 0 1.2em">epoch</label><input type="range" id="{uid}-epoch" min="0" max="{last}" step="1" value="{last}" style="vertical-align:middle;width:14em">
-<span id="{uid}-epoch-value">{first["epoch"]}</span>
+<label for="{uid}-run" style="margin-right:.4em">run</label><select id="{uid}-run"{disabled}>{options}</select>
+<label for="{uid}-epoch" style="margin:0 .4em 0 1.2em">epoch</label><input type="range" id="{uid}-epoch" min="0" max="{last}" step="1" value="{last}" aria-valuetext="{first["epoch"]}" style="vertical-align:middle;width:14em"{" disabled" if last == 0 else ""}>
+<span id="{uid}-epoch-value" aria-hidden="true">{first["epoch"]}</span>
 </div>
-<div>{''.join(images)}</div>
-<div id="{uid}-text" style="font-size:12px;color:#333">{html.escape(first["text"])}</div>
-<div style="font-size:12px;color:#555">State string: <code id="{uid}-state">{html.escape(runs[0]["state"])}</code></div>
-<div style="font-size:12px;color:#555;font-style:italic">{html.escape(caption)} {LIVE_LINK}</div>
+<div class="nnlib-player-frames">{''.join(images)}</div>
+<div id="{uid}-text" style="font-size:13px" aria-live="polite">{html.escape(first["text"])}</div>
+<div style="font-size:13px">State string: <code id="{uid}-state">{html.escape(runs[0]["state"])}</code></div>
+<div class="nnlib-player-caption" style="font-size:13px;font-style:italic">{html.escape(caption)} {LIVE_LINK}</div>
 </div>
 <script>
 (function () {{
@@ -98,23 +107,41 @@ def player_html(runs, title="Neural network playground", caption=CAPTION):
   if (!root) return;
   var info = {info_json};
   var run = root.querySelector("#{uid}-run"), epoch = root.querySelector("#{uid}-epoch");
+  function frames(k) {{
+    return Array.prototype.filter.call(root.querySelectorAll("img[data-run]"),
+      function (img) {{ return img.getAttribute("data-run") == k; }});
+  }}
+  function load(img) {{
+    if (!img.getAttribute("src") && img.getAttribute("data-src")) img.setAttribute("src", img.getAttribute("data-src"));
+  }}
   function show() {{
     var k = parseInt(run.value, 10), i = parseInt(epoch.value, 10);
     root.querySelectorAll("img[data-run]").forEach(function (img) {{
       var on = img.getAttribute("data-run") == k && img.getAttribute("data-frame") == i;
+      if (on) load(img);
       img.style.display = on ? "" : "none";
     }});
     root.querySelector("#{uid}-epoch-value").textContent = info[k].epochs[i];
+    epoch.setAttribute("aria-valuetext", "epoch " + info[k].epochs[i]);
     root.querySelector("#{uid}-text").textContent = info[k].texts[i];
     root.querySelector("#{uid}-state").textContent = info[k].state;
+    frames(k).forEach(load);  // the rest of this run, for scrubbing
   }}
   run.addEventListener("change", function () {{
     var k = parseInt(run.value, 10);
     epoch.max = info[k].epochs.length - 1;
     epoch.value = info[k].epochs.length - 1;
+    epoch.disabled = info[k].epochs.length < 2;
     show();
   }});
   epoch.addEventListener("input", show);
   epoch.addEventListener("change", show);
+  function used() {{
+    frames(parseInt(run.value, 10)).forEach(load);
+    root.removeEventListener("pointerdown", used);
+    root.removeEventListener("focusin", used);
+  }}
+  root.addEventListener("pointerdown", used);
+  root.addEventListener("focusin", used);
 }})();
 </script>"""
