@@ -346,3 +346,36 @@ def tiny_digits():
         for digit, pixels in enumerate(row):
             images[digit, r] = [1.0 if p == "#" else 0.0 for p in pixels]
     return images, np.arange(10)
+
+
+# ---------------------------------------------------------------- several classes
+def spirals(n=300, classes=3, turns=0.75, noise=0.06, seed=0):
+    """``classes`` spiral arms around the origin, one class each, for softmax classifiers.
+
+    Arm c starts near the origin and winds ``turns`` times out to radius 1, rotated by
+    c / classes of a full turn; every point is jittered by noise * N(0, 1) in each coordinate.
+    Returns
+
+        X   shape (n, 2), float;
+        y   shape (n,), int, the arm: 0, 1, ..., classes - 1 (as equal in size as possible).
+
+    The rows are shuffled. np.eye(classes)[y] gives the one-hot rows (n, classes) that
+    ``losses.softmax_cross_entropy`` expects.
+    """
+    n, noise = _check_n(n), _check_noise(noise)
+    if isinstance(classes, bool) or not isinstance(classes, (int, np.integer)) or classes < 2:
+        raise ValueError(f"classes must be an integer >= 2, got {classes!r}")
+    if n < classes:
+        raise ValueError(f"n = {n} points cannot fill {classes} classes: use n >= classes")
+    rng = np.random.default_rng(seed)
+    points, labels = [], []
+    for c in range(classes):
+        m = n // classes + (1 if c < n % classes else 0)
+        s = np.linspace(0.0, 1.0, m)                      # position along the arm
+        r = 0.05 + 0.95 * s
+        t = 2 * np.pi * (turns * s + c / classes)
+        arm = np.column_stack([r * np.cos(t), r * np.sin(t)])
+        points.append(arm + noise * rng.normal(size=(m, 2)))
+        labels.append(np.full(m, c))
+    order = rng.permutation(n)
+    return np.vstack(points)[order], np.concatenate(labels)[order]

@@ -370,3 +370,21 @@ def test_softmax_ce_grad_hard_coding_earns_nothing():
         return table.get(str(np.asarray(Z).tolist()), np.zeros(np.shape(Z)))
 
     assert hidden_points("softmax_cross_entropy_grad", hard_coded, 2, 4) == 0.0
+
+
+# ------------------------------------------------------------------ the three-class data
+def test_spirals_are_balanced_reproducible_and_checked():
+    from nnlib import datasets
+
+    X, y = datasets.spirals(n=301, classes=3, seed=4)
+    assert X.shape == (301, 2) and y.shape == (301,) and y.dtype.kind == "i"
+    assert sorted(np.bincount(y).tolist()) == [100, 100, 101]
+    X2, y2 = datasets.spirals(n=301, classes=3, seed=4)
+    assert np.array_equal(X, X2) and np.array_equal(y, y2)
+    assert np.abs(X).max() < 1.5
+    clean, labels = datasets.spirals(n=90, classes=3, noise=0.0, seed=0)
+    radii = np.hypot(*clean.T)
+    assert radii.min() >= 0.05 - 1e-12 and radii.max() <= 1.0 + 1e-12
+    for bad in ({"classes": 1}, {"classes": 2.5}, {"n": 2, "classes": 3}, {"noise": -1}):
+        with pytest.raises(ValueError):
+            datasets.spirals(**bad)
