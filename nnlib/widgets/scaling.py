@@ -22,6 +22,8 @@ batchnorm_comparison
     (normalization.batchnorm_forward / batchnorm_backward, in an explicit loop), mini-batches
     of 32, the same initial weights and batches; both loss curves against epochs for a chosen lr.
 """
+from functools import lru_cache
+
 import numpy as np
 
 from .. import activations, datasets, layers, losses, network, normalization, optim
@@ -179,12 +181,17 @@ def train_with_batchnorm(lr, batchnorm, epochs=BN_EPOCHS, seed=0):
     return np.array(history)
 
 
+@lru_cache(maxsize=None)
+def loss_curve(lr, batchnorm):
+    """train_with_batchnorm(lr, batchnorm), computed once per (lr, batchnorm)."""
+    return train_with_batchnorm(lr, batchnorm)
+
+
 def batchnorm_comparison(lr=BN_LEARNING_RATES[1]):
     """A drop-down for the learning rate; both loss curves (with and without batch norm),
-    precomputed for every lr. Returns an Explorer."""
+    each trained when its lr is first shown (then cached). Returns an Explorer."""
     if lr not in BN_LEARNING_RATES:
         raise ValueError(f"lr must be one of {BN_LEARNING_RATES}; got lr={lr!r}")
-    curves = {(r, bn): train_with_batchnorm(r, bn) for r in BN_LEARNING_RATES for bn in (False, True)}
 
     def setup(fig):
         ax = fig.add_subplot()
@@ -198,9 +205,9 @@ def batchnorm_comparison(lr=BN_LEARNING_RATES[1]):
 
     def draw(state, lr):
         for bn, line in state["lines"].items():
-            line.set_data(np.arange(1, BN_EPOCHS + 1), curves[lr, bn])
-        state["title"].set_text(f"lr = {lr:g}: final loss {curves[lr, False][-1]:.3f} without, "
-                                f"{curves[lr, True][-1]:.3f} with batch norm")
+            line.set_data(np.arange(1, BN_EPOCHS + 1), loss_curve(lr, bn))
+        state["title"].set_text(f"lr = {lr:g}: final loss {loss_curve(lr, False)[-1]:.3f} without, "
+                                f"{loss_curve(lr, True)[-1]:.3f} with batch norm")
 
     return Explorer({"lr": Choice(BN_LEARNING_RATES, lr, label="learning rate")}, draw, setup,
                     figsize=(7, 3.8), title="The same network trained with and without batch normalisation")
