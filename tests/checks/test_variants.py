@@ -33,6 +33,8 @@ def test_variant_earns_its_points_and_the_mistake_is_named(table, variant, capsy
         assert out.err == ""
         if variant.fraction == 1.0:
             assert "✗" not in out.out
+        else:
+            assert "✗" in out.out
         if variant.mistake is not None:
             assert re.search(r"known mistake: [^\n]*" + re.escape(variant.mistake), out.out), out.out
         for words in variant.says:
