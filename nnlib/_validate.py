@@ -50,3 +50,25 @@ def same_shape(y_hat, y, what="loss"):
             f"{what}: y_hat has shape {y_hat.shape} but y has shape {y.shape}; they must match.{hint}"
         )
     return y_hat, y
+
+
+def check_layer_input(A_prev, W, b, layer="dense layer"):
+    """Raise a ValueError naming the layer and the shapes when A_prev, W, b do not fit together:
+    A_prev (n, n_in), W (n_in, n_out), b (n_out,)."""
+    if not isinstance(A_prev, np.ndarray) or A_prev.ndim != 2:
+        shape = np.shape(A_prev)
+        hint = " Reshape one example with x.reshape(1, -1)." if len(shape) == 1 else ""
+        raise ValueError(f"{layer} expects a 2-D array (n, {np.shape(W)[0]}), one example per row; "
+                         f"got an array of shape {shape}.{hint}")
+    if W.ndim != 2 or b.shape != (W.shape[1],):
+        raise ValueError(f"{layer}: W must be (n_in, n_out) and b (n_out,); got W {W.shape} and b {b.shape}")
+    if A_prev.shape[1] != W.shape[0]:
+        raise ValueError(f"{layer} expects {W.shape[0]} inputs, got an array of shape {A_prev.shape}")
+
+
+def check_activations(params, activations):
+    """One activation per layer: a list (or tuple) as long as params, not a single name."""
+    if isinstance(activations, str) or len(activations) != len(params):
+        raise ValueError(
+            f"activations must be a list with one name per layer ({len(params)} layers); got {activations!r}"
+        )

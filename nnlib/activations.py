@@ -14,6 +14,11 @@ needs g'(Z), so every activation here comes with its derivative:
 
 Each function takes an array Z and returns an array of the same shape.
 `get(name)` returns the pair (g, g_prime).
+
+Backpropagation does not need g'(Z) itself but dZ = ∂C/∂Z from dA = ∂C/∂A, a
+vector–Jacobian product. Every activation owns that step, `backward(activation, dA, Z)`:
+for the element-wise ones it is dA ⊙ g'(Z); softmax mixes each row, so its dZ is the row
+of dA times softmax's Jacobian, dZ = A ⊙ (dA − Σ_j dA_j A_j) with A = softmax(Z).
 """
 import numpy as np
 
@@ -115,29 +120,75 @@ def softmax_prime(Z):
     return A[..., :, None] * (np.eye(A.shape[-1]) - A[..., None, :])
 
 
+def softmax_backward(dA, Z):
+    """dZ = dA J for each row, with J = softmax_prime(Z) the row's Jacobian:
+
+        dZ_j = Σ_i dA_i A_i (δ_ij − A_j) = A_j (dA_j − Σ_i dA_i A_i),    A = softmax(Z)
+
+    computed without building the k×k Jacobians (O(k) per row instead of O(k²))."""
+    A = softmax(Z)
+    dA = as_float(dA)
+    return A * (dA - np.sum(dA * A, axis=-1, keepdims=True))
+
+
+def elementwise_backward(g_prime):
+    """The backward step of an element-wise activation: (dA, Z) -> dA ⊙ g'(Z)."""
+    def backward(dA, Z):
+        return dA * g_prime(Z)
+    backward.__name__ = f"{getattr(g_prime, '__name__', 'g_prime')}_backward"
+    return backward
+
+
+# name: (g, g_prime, backward), where backward(dA, Z) = dZ is the vector–Jacobian product.
 _ACTIVATIONS = {
-    "sigmoid": (sigmoid, sigmoid_prime),
-    "tanh": (tanh, tanh_prime),
-    "relu": (relu, relu_prime),
-    "leaky_relu": (leaky_relu, leaky_relu_prime),
-    "linear": (linear, linear_prime),
-    "step": (step, step_prime),
-    "softmax": (softmax, softmax_prime),
+    "sigmoid": (sigmoid, sigmoid_prime, elementwise_backward(sigmoid_prime)),
+    "tanh": (tanh, tanh_prime, elementwise_backward(tanh_prime)),
+    "relu": (relu, relu_prime, elementwise_backward(relu_prime)),
+    "leaky_relu": (leaky_relu, leaky_relu_prime, elementwise_backward(leaky_relu_prime)),
+    "linear": (linear, linear_prime, elementwise_backward(linear_prime)),
+    "step": (step, step_prime, elementwise_backward(step_prime)),
+    "softmax": (softmax, softmax_prime, softmax_backward),
 }
+_PAIRS = {name: (g, g_prime) for name, (g, g_prime, _) in _ACTIVATIONS.items()}
+# A (g, g_prime) pair whose g_prime is one of the above gets that activation's backward step.
+_BACKWARD_OF_PRIME = {g_prime: backward for _, g_prime, backward in _ACTIVATIONS.values()}
 
 NAMES = tuple(_ACTIVATIONS)
+
+
+def _entry(activation):
+    """(g, g_prime, backward) for a name, a (g, g_prime) pair or a (g, g_prime, backward) triple."""
+    entry = _ACTIVATIONS.get(activation) if isinstance(activation, str) else None
+    if entry is not None:
+        return entry
+    if isinstance(activation, tuple) and len(activation) in (2, 3) and all(callable(f) for f in activation):
+        if len(activation) == 3:
+            return activation
+        g, g_prime = activation
+        backward = _BACKWARD_OF_PRIME.get(g_prime)
+        return g, g_prime, backward if backward is not None else elementwise_backward(g_prime)
+    raise ValueError(
+        f"unknown activation {activation!r}; allowed values: {', '.join(NAMES)} "
+        f"(or a (g, g_prime) pair of functions, or a (g, g_prime, backward) triple)"
+    )
 
 
 def get(name):
     """Return (g, g_prime) for an activation name, e.g. get("relu") -> (relu, relu_prime).
 
-    A (g, g_prime) pair is passed through unchanged, so callers may use either form."""
-    pair = _ACTIVATIONS.get(name) if isinstance(name, str) else None
+    A (g, g_prime) pair is passed through unchanged, so callers may use either form
+    (and a (g, g_prime, backward) triple gives its first two)."""
+    pair = _PAIRS.get(name) if isinstance(name, str) else None
     if pair is not None:
         return pair
-    if isinstance(name, tuple) and len(name) == 2 and all(callable(f) for f in name):
-        return name
-    raise ValueError(
-        f"unknown activation {name!r}; allowed values: {', '.join(NAMES)} "
-        f"(or a (g, g_prime) pair of functions)"
-    )
+    g, g_prime, _ = _entry(name)
+    return name if len(name) == 2 else (g, g_prime)
+
+
+def backward(activation, dA, Z):
+    """dZ = ∂C/∂Z from dA = ∂C/∂A for a layer whose output is A = g(Z): the activation's
+    vector–Jacobian product. dA ⊙ g'(Z) for element-wise activations; for softmax (by name,
+    or as the pair (softmax, softmax_prime)) each row of dA times that row's Jacobian.
+    A custom activation that is not element-wise is given as a triple (g, g_prime, backward)."""
+    entry = _ACTIVATIONS.get(activation) if isinstance(activation, str) else None
+    return (entry if entry is not None else _entry(activation))[2](dA, Z)

@@ -8,6 +8,7 @@ Forward:
 
 Backward (given dA = ∂C/∂A from the layer above, or from the loss):
     dZ      = dA ⊙ g'(Z)        the error δ of this layer, one row per example
+                                (softmax mixes a row: activations.backward does dA times its Jacobian)
     dW      = A_prev.T @ dZ     ∂C/∂W: each example's contribution, summed over the batch
     db      = Σ_rows dZ         ∂C/∂b
     dA_prev = dZ @ W.T          δ sent back to the layer below
@@ -19,22 +20,10 @@ gradient puts it there), so nothing is divided here.
 import numpy as np
 
 from . import activations
+from ._validate import check_layer_input
 
 
-def check_layer_input(A_prev, W, b, layer="dense layer"):
-    """Raise a ValueError naming the layer and the shapes when A_prev, W, b do not fit together."""
-    if not isinstance(A_prev, np.ndarray) or A_prev.ndim != 2:
-        shape = np.shape(A_prev)
-        hint = " Reshape one example with x.reshape(1, -1)." if len(shape) == 1 else ""
-        raise ValueError(f"{layer} expects a 2-D array (n, {np.shape(W)[0]}), one example per row; "
-                         f"got an array of shape {shape}.{hint}")
-    if W.ndim != 2 or b.shape != (W.shape[1],):
-        raise ValueError(f"{layer}: W must be (n_in, n_out) and b (n_out,); got W {W.shape} and b {b.shape}")
-    if A_prev.shape[1] != W.shape[0]:
-        raise ValueError(f"{layer} expects {W.shape[0]} inputs, got an array of shape {A_prev.shape}")
-
-
-def dense_forward(A_prev, W, b, activation, layer="dense layer"):
+def dense_forward(A_prev, W, b, activation, *, layer="dense layer"):
     """Forward pass of one dense layer: A = g(A_prev @ W + b).
 
     activation: a name ("relu", "sigmoid", ...) or a (g, g_prime) pair.
@@ -51,7 +40,7 @@ def dense_forward(A_prev, W, b, activation, layer="dense layer"):
     return A, cache
 
 
-def dense_backward(dA, cache, need_dA_prev=True):
+def dense_backward(dA, cache, *, need_dA_prev=True):
     """Backward pass of one dense layer.
 
     dA    : ∂C/∂A, same shape as the layer's output A (n, n_out)
@@ -64,12 +53,7 @@ def dense_backward(dA, cache, need_dA_prev=True):
     dA = np.asarray(dA)
     if dA.shape != Z.shape:
         raise ValueError(f"dense_backward: dA has shape {dA.shape} but the layer's output has shape {Z.shape}")
-    _, g_prime = activations.get(activation)
-    if activation == "softmax":
-        # Softmax mixes each row's entries: multiply each row of dA by that row's Jacobian.
-        dZ = np.einsum("ni,nij->nj", dA, g_prime(Z))
-    else:
-        dZ = dA * g_prime(Z)          # δ = dA ⊙ g'(Z)
+    dZ = activations.backward(activation, dA, Z)   # δ = dA ⊙ g'(Z) (softmax: dA times each row's Jacobian)
     dW = A_prev.T @ dZ                # ∂C/∂W = A_prevᵀ δ
     db = dZ.sum(axis=0)               # ∂C/∂b = δ summed over the batch
     dA_prev = dZ @ W.T if need_dA_prev else None   # δ passed back through W

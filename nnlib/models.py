@@ -37,7 +37,7 @@ from . import losses as _losses
 from . import network as _network
 from . import optim as _optim
 from . import regularization as _reg
-from ._validate import as_2d, positive
+from ._validate import as_2d, check_layer_input, positive
 
 CLASSIFIER_OUTPUTS = ("sigmoid", "softmax", "step")
 FORMAT = "nnlib.Sequential/1"
@@ -78,7 +78,7 @@ class Dense:
     now; without it they are drawn when the layer joins a `Sequential` (from its seed).
     """
 
-    def __init__(self, n_in, n_out, activation="linear", init="xavier", rng=None):
+    def __init__(self, n_in, n_out, activation="linear", *, init="xavier", rng=None):
         self.n_in = _check_int(n_in, "n_in", 1)
         self.n_out = _check_int(n_out, "n_out", 1)
         if not isinstance(activation, str) or activation not in _activations.NAMES:
@@ -94,7 +94,7 @@ class Dense:
         """Draw fresh weights (and zero biases) from rng."""
         [(self.W, self.b)] = _network.init_params([self.n_in, self.n_out], rng=rng, scale=self.init)
 
-    def forward(self, A_prev, training=False):
+    def forward(self, A_prev, *, training=False):
         """A = g(A_prev @ W + b) via `layers.dense_forward`; keeps the cache for `backward`.
 
         `training` is accepted for a uniform interface: a dense layer behaves the same either way."""
@@ -155,7 +155,7 @@ class Sequential:
     network.init_params(sizes, rng=0, scale=...)). seed=None gives a fresh random start.
     """
 
-    def __init__(self, layers, seed=0):
+    def __init__(self, layers, *, seed=0):
         self.layers = list(layers)
         if not self.layers or not all(isinstance(layer, Dense) for layer in self.layers):
             raise ValueError(f"layers must be a non-empty list of Dense layers; got {layers!r}")
@@ -202,33 +202,45 @@ class Sequential:
         return _network.parameter_count(self.params)
 
     # ------------------------------------------------------------ passes
-    def forward(self, X, training=False, dropout=0.0, rng=None):
-        """A[0] = X, A[l] = layer_l(A[l-1]); in training with dropout > 0 each hidden A[l] is
-        replaced by regularization.dropout_forward(A[l], keep_prob = 1 − dropout)."""
-        A = np.asarray(X)
+    def forward(self, X, *, training=False, dropout=0.0, rng=None):
+        """y_hat = network.forward(X, params, activations); in training with dropout > 0 each
+        hidden A[l] is replaced by regularization.dropout_forward(A[l], keep_prob = 1 − dropout).
+
+        Each layer keeps its cache (and the model the dropout masks) for `backward`."""
         self._keep_prob = 1.0 - dropout if training else 1.0
-        self._masks = []
-        for l, layer in enumerate(self.layers):
-            A = layer.forward(A, training)
-            mask = None
-            if self._keep_prob < 1.0 and l < len(self.layers) - 1:
-                A, mask = _reg.dropout_forward(A, self._keep_prob, rng)
-            self._masks.append(mask)
-        return A
+        self._masks = [None] * len(self.layers)
+        hook = None
+        if self._keep_prob < 1.0:
+            def hook(l, A):                     # hidden layer l = 1 ... L-1
+                A, self._masks[l - 1] = _reg.dropout_forward(A, self._keep_prob, rng)
+                return A
+        for layer in self.layers:
+            if layer.W is None:
+                raise ValueError(f"{layer.name} has no weights yet: pass rng= to Dense or put it in a Sequential")
+        y_hat, caches = _network.forward(X, self.params, self.activations, hidden_hook=hook)
+        for layer, cache in zip(self.layers, caches):
+            layer.cache = cache
+        return y_hat
 
     def backward(self, dy_hat):
-        """From dy_hat = ∂loss/∂y_hat back to [(dW1, db1), ..., (dWL, dbL)] (also kept in each layer)."""
-        dA = dy_hat
-        for layer, mask in zip(reversed(self.layers), reversed(self._masks)):
-            if mask is not None:
-                dA = _reg.dropout_backward(dA, mask, self._keep_prob)
-            dA = layer.backward(dA)
-        return [(layer.dW, layer.db) for layer in self.layers]
+        """From dy_hat = ∂loss/∂y_hat back to [(dW1, db1), ..., (dWL, dbL)] via network.backward
+        (dropout's masks applied on the way back); the gradients are also kept in each layer."""
+        if any(layer.cache is None for layer in self.layers):
+            raise ValueError("call forward before backward")
+        hook = None
+        if any(mask is not None for mask in self._masks):
+            def hook(l, dA):
+                mask = self._masks[l - 1]
+                return dA if mask is None else _reg.dropout_backward(dA, mask, self._keep_prob)
+        grads = _network.backward(dy_hat, [layer.cache for layer in self.layers], hidden_hook=hook)
+        for layer, (dW, db) in zip(self.layers, grads):
+            layer.dW, layer.db = dW, db
+        return grads
 
     def _check_X(self, X, name="X"):
         X = as_2d(X, name)
         first = self.layers[0]
-        _layers.check_layer_input(X, first.W, first.b, layer=first.name)
+        check_layer_input(X, first.W, first.b, layer=first.name)
         if not np.all(np.isfinite(X)):
             raise ValueError(f"{name} contains NaN or infinite values")
         return X
@@ -279,7 +291,7 @@ class Sequential:
         return logs
 
     # ------------------------------------------------------------ training
-    def fit(self, X, y, loss="mse", lr=0.1, epochs=100, batch_size=32, l1=0.0, l2=0.0, dropout=0.0,
+    def fit(self, X, y, *, loss="mse", lr=0.1, epochs=100, batch_size=32, l1=0.0, l2=0.0, dropout=0.0,
             momentum=0.0, validation_data=None, callbacks=None, seed=0, progress=False, shuffle=True):
         """Mini-batch gradient descent on (X, y); returns a History.
 

@@ -10,6 +10,7 @@ into ∂C/∂A[l-1] and its own (dW, db).
 """
 import numpy as np
 
+from ._validate import check_activations
 from .layers import dense_backward, dense_forward
 
 SCHEMES = ("xavier", "he")
@@ -45,29 +46,36 @@ def init_params(layer_sizes, rng=None, scale="xavier"):
     return params
 
 
-def _check_activations(params, activations):
-    if isinstance(activations, str) or len(activations) != len(params):
-        raise ValueError(
-            f"activations must be a list with one name per layer ({len(params)} layers); got {activations!r}"
-        )
+def forward(X, params, activations, *, hidden_hook=None):
+    """Forward pass through every layer: returns (y_hat, caches), one cache per layer.
 
-
-def forward(X, params, activations):
-    """Forward pass through every layer: returns (y_hat, caches), one cache per layer."""
-    _check_activations(params, activations)
+    A[0] = X;  A[l], cache[l] = dense_forward(A[l-1], W[l], b[l], g_l);  y_hat = A[L].
+    hidden_hook(l, A) -> A, if given, is applied to the output of every hidden layer
+    l = 1 ... L-1 before it feeds the next one (models.Sequential uses it for dropout).
+    """
+    check_activations(params, activations)
     A = np.asarray(X)
     caches = []
+    last = len(params)
     for l, ((W, b), act) in enumerate(zip(params, activations), start=1):
         A, cache = dense_forward(A, W, b, act, layer=f"layer {l}")
         caches.append(cache)
+        if hidden_hook is not None and l < last:
+            A = hidden_hook(l, A)
     return A, caches
 
 
-def backward(dy_hat, caches):
-    """Backward pass: from dy_hat = ∂C/∂y_hat to grads = [(dW1, db1), ..., (dWL, dbL)]."""
+def backward(dy_hat, caches, *, hidden_hook=None):
+    """Backward pass: from dy_hat = ∂C/∂y_hat to grads = [(dW1, db1), ..., (dWL, dbL)].
+
+    dA[L] = dy_hat;  dA[l-1], dW[l], db[l] = dense_backward(dA[l], cache[l]), l = L ... 1.
+    hidden_hook(l, dA) -> dA, if given, is applied to ∂C/∂A[l] of every hidden layer before
+    its own backward step: the backward of forward's hook (dropout's mask)."""
     grads = [None] * len(caches)
     dA = dy_hat
     for l in reversed(range(len(caches))):
+        if hidden_hook is not None and l < len(caches) - 1:
+            dA = hidden_hook(l + 1, dA)
         dA, dW, db = dense_backward(dA, caches[l], need_dA_prev=l > 0)
         grads[l] = (dW, db)
     return grads

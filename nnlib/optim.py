@@ -171,7 +171,7 @@ def _same_layers(params, grads, state, names):
                                  f"params has W {np.shape(W)}, b {np.shape(b)}")
 
 
-def train_epoch(X, y, params, activations, lr, batch_size, rng=None, loss="mse"):
+def train_epoch(X, y, params, activations, lr, batch_size, rng=None, *, loss="mse"):
     """One epoch of mini-batch gradient descent; returns (new params, the epoch's mean loss).
 
     For every batch from minibatches(X, y, batch_size, rng=rng): forward, loss,

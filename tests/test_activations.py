@@ -91,3 +91,33 @@ def test_unknown_activation_names_allowed_values():
 def test_get_accepts_a_pair():
     pair = (np.sin, np.cos)
     assert activations.get(pair) is pair
+
+
+@pytest.mark.parametrize("name", activations.NAMES)
+def test_every_activation_owns_its_backward_step(name):
+    """backward(activation, dA, Z) = dA J(Z) row by row: dA ⊙ g'(Z) for element-wise
+    activations, the full Jacobian product for softmax (checked against softmax_prime)."""
+    rng = np.random.default_rng(3)
+    Z, dA = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    g, g_prime = activations.get(name)
+    if name == "softmax":
+        expected = np.einsum("ni,nij->nj", dA, activations.softmax_prime(Z))
+    else:
+        expected = dA * g_prime(Z)
+    np.testing.assert_allclose(activations.backward(name, dA, Z), expected, atol=1e-12)
+    np.testing.assert_allclose(activations.backward((g, g_prime), dA, Z), expected, atol=1e-12)
+
+
+def test_a_custom_activation_may_bring_its_own_backward_step():
+    def doubled_softmax(Z):
+        return 2 * activations.softmax(Z)
+
+    def doubled_backward(dA, Z):
+        return activations.softmax_backward(2 * dA, Z)
+
+    triple = (doubled_softmax, lambda Z: None, doubled_backward)
+    Z, dA = np.array([[1.0, 2.0, 0.5]]), np.array([[0.3, -1.0, 2.0]])
+    np.testing.assert_allclose(activations.backward(triple, dA, Z), 2 * activations.softmax_backward(dA, Z))
+    assert activations.get(triple)[0] is doubled_softmax
+    with pytest.raises(ValueError, match="unknown activation"):
+        activations.backward("softplus", dA, Z)

@@ -141,3 +141,42 @@ def test_activation_list_must_match_layers_and_names_must_exist():
         forward(np.zeros((1, 2)), params, ["relu"])
     with pytest.raises(ValueError, match="unknown activation 'rellu'"):
         forward(np.zeros((1, 2)), params, ["rellu", "sigmoid"])
+
+
+def test_softmax_given_as_a_pair_backpropagates_like_softmax_by_name():
+    """Issue 12: dense_backward has no name check; the pair (softmax, softmax_prime) gets
+    softmax's own backward step (before, dW came out (3, 2, 3) instead of (3, 3))."""
+    rng = np.random.default_rng(0)
+    A_prev, W, b, dA = rng.normal(size=(2, 3)), rng.normal(size=(3, 3)), rng.normal(size=3), rng.normal(size=(2, 3))
+    by_name = dense_backward(dA, dense_forward(A_prev, W, b, "softmax")[1])
+    by_pair = dense_backward(dA, dense_forward(A_prev, W, b, (activations.softmax, activations.softmax_prime))[1])
+    assert by_pair[1].shape == W.shape and by_pair[2].shape == b.shape
+    for a, c in zip(by_name, by_pair):
+        np.testing.assert_allclose(a, c)
+
+
+def test_arguments_that_change_behaviour_are_keyword_only():
+    A_prev, W, b = np.ones((1, 2)), np.ones((2, 1)), np.zeros(1)
+    with pytest.raises(TypeError):
+        dense_forward(A_prev, W, b, "linear", "layer 1")
+    _, cache = dense_forward(A_prev, W, b, "linear", layer="layer 1")
+    with pytest.raises(TypeError):
+        dense_backward(np.ones((1, 1)), cache, False)
+    assert dense_backward(np.ones((1, 1)), cache, need_dA_prev=False)[0] is None
+
+
+def test_hidden_hooks_touch_hidden_layers_only_and_backward_undoes_them():
+    rng = np.random.default_rng(1)
+    params = init_params([3, 4, 4, 2], rng=0)
+    X = rng.normal(size=(5, 3))
+    seen = []
+
+    def halve(l, A):
+        seen.append(l)
+        return A / 2
+
+    y_hat, caches = forward(X, params, ["tanh", "relu", "linear"], hidden_hook=halve)
+    assert seen == [1, 2] and np.allclose(caches[1][0], np.tanh(X @ params[0][0] + params[0][1]) / 2)
+    seen.clear()
+    backward(np.ones_like(y_hat), caches, hidden_hook=halve)
+    assert seen == [2, 1]

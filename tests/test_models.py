@@ -402,3 +402,23 @@ def test_history_records_and_plots():
     ax = history.plot()
     assert len(ax.get_lines()) == 2
     assert ax.get_xlabel() == "epoch"
+
+
+def test_sequential_runs_network_forward_and_backward():
+    """Issue 12: Sequential has no loop of its own: its passes are network.forward/backward."""
+    import inspect
+
+    source = inspect.getsource(Sequential.forward) + inspect.getsource(Sequential.backward)
+    assert "_network.forward(" in source and "_network.backward(" in source
+    assert "for l, layer in enumerate" not in source
+
+
+def test_fit_and_constructors_take_options_by_keyword_only():
+    X, y = np.zeros((4, 2)), np.zeros((4, 1))
+    model = Sequential([Dense(2, 1, "sigmoid")], seed=0)
+    with pytest.raises(TypeError):
+        model.fit(X, y, "mse")
+    with pytest.raises(TypeError):
+        Sequential([Dense(2, 1)], 0)
+    with pytest.raises(TypeError):
+        Dense(2, 1, "relu", "he")

@@ -50,6 +50,7 @@ def group_lines(verdict: Verdict) -> list:
 
 
 def headline(verdict: Verdict) -> str:
+    """"<name>: <points> of <max> points", the last line of every report of an exercise."""
     return f"{verdict.name}: {fmt_points(verdict.points)} of {fmt_points(verdict.max_points)} points"
 
 
