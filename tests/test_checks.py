@@ -414,3 +414,20 @@ def test_nnlib_minibatches_takes_rng_by_position_and_shuffle_by_keyword():
     with pytest.raises(TypeError):
         optim.minibatches(X, y, 4, 0, False)
     assert [yb.tolist() for _, yb in optim.minibatches(X, y, 4, shuffle=False)] == [[0, 1, 2, 3], [4, 5]]
+
+
+def test_broadcast_and_dot_errors_are_explained_with_the_names_on_the_line():
+    ns = notebook("""
+        def f(dA, Z):
+            dZ = dA * Z.T
+            return dZ
+        def g(A_prev, W):
+            return np.dot(A_prev, W)
+    """)
+    text = judge.explain(calling.call(ns["f"], (np.ones((4, 3)), np.ones((4, 3)))))
+    assert "dA (4, 3) and Z.T (3, 4) cannot be combined entry by entry" in text and "your line 3" in text
+    text = judge.explain(calling.call(ns["g"], (np.ones((4, 3)), np.ones((2, 3)))))
+    assert "A_prev (4, 3) @ W (2, 3): the inner sizes 3 and 2 differ — is W transposed?" in text
+    # a record from an untrusted process with odd fields is described, not a crash
+    assert "raised" in judge.explain({"status": "raised", "type": "E", "message": "matmul", "line": "a @ b",
+                                      "shapes": {"a": "x", "b": [1]}})

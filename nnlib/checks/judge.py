@@ -133,14 +133,19 @@ def explain(record: dict) -> str:
     status = record.get("status")
     if status == "todo":
         return "not implemented yet (the function still raises NotImplementedError)"
-    kind, message = record.get("type", ""), str(record.get("message", ""))
+    kind, message = str(record.get("type", "") or ""), str(record.get("message", "") or "")
     text = f"raised {kind}: {message}" if kind else (message or str(status))
-    line, shapes = record.get("line", ""), record.get("shapes") or {}
+    line, shapes = str(record.get("line", "") or ""), record.get("shapes")
+    shapes = {str(k): list(v) for k, v in shapes.items() if isinstance(v, (list, tuple))} \
+        if isinstance(shapes, dict) else {}
     words = ""
-    if line and shapes and ("matmul" in message or "not aligned" in message or "core dimension" in message):
-        words = _matmul_words(line, shapes)
-    if line and not words and "broadcast" in message:
-        words = _broadcast_words(message, line, shapes)
+    try:
+        if line and shapes and ("matmul" in message or "not aligned" in message or "core dimension" in message):
+            words = _matmul_words(line, shapes)
+        if line and not words and "broadcast" in message:
+            words = _broadcast_words(message, line, shapes)
+    except (TypeError, ValueError, IndexError):     # shapes of an unexpected form: no words
+        words = ""
     if words:
         text += f"\n      {words}"
     if line:
@@ -320,8 +325,15 @@ def substitutes_for(exercise, student=None) -> dict:
 
 
 def _needs_own_run(student, substitutes) -> bool:
+    """True when the student's namespace holds their own version of a used function (not
+    nnlib's, which is correct): only then can their version's bug show up."""
     namespace = getattr(student, "__globals__", None) or {}
-    return any(name in namespace and namespace[name] is not fn for name, fn in substitutes.items())
+    for name, fn in substitutes.items():
+        own = namespace.get(name)
+        module = getattr(own, "__module__", "") or ""
+        if own is not None and own is not fn and not (module == "nnlib" or module.startswith("nnlib.")):
+            return True
+    return False
 
 
 def _call_all(exercise, student, cases, substitutes):
@@ -337,7 +349,9 @@ def _call_all(exercise, student, cases, substitutes):
 
 
 def _argument_names(exercise):
-    inside = exercise.signature[exercise.signature.find("(") + 1:exercise.signature.rfind(")")]
+    """The parameter names in the exercise's signature, e.g. ["params", "grads", "lr"]."""
+    found = re.match(r"[^(]*\(([^)]*)\)", exercise.signature)
+    inside = found.group(1) if found else ""
     return [p.split("=")[0].strip().lstrip("*") for p in inside.split(",") if p.strip()]
 
 
