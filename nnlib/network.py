@@ -16,7 +16,7 @@ from .layers import dense_backward, dense_forward
 SCHEMES = ("xavier", "he")
 
 
-def init_params(layer_sizes, rng=None, scale="xavier"):
+def init_params(layer_sizes, rng=None, *, scale="xavier"):
     """Random weights and zero biases for layer sizes [n_0, n_1, ..., n_L].
 
     Returns [(W1, b1), ..., (WL, bL)] with W_l of shape (n_{l-1}, n_l) and b_l of shape (n_l,).

@@ -107,11 +107,13 @@ def test_init_params_shapes_schemes_and_determinism():
     assert [W.shape for W, _ in p] == [(784, 128), (128, 64), (64, 10)]
     assert all(np.all(b == 0) for _, b in p)
     assert np.std(p[0][0]) == pytest.approx(np.sqrt(2 / 784), rel=0.05)
-    assert np.std(init_params([784, 128], 0, "xavier")[0][0]) == pytest.approx(np.sqrt(1 / 784), rel=0.05)
+    assert np.std(init_params([784, 128], 0, scale="xavier")[0][0]) == pytest.approx(np.sqrt(1 / 784), rel=0.05)
     np.testing.assert_array_equal(p[0][0], init_params([784, 128, 64, 10], rng=0, scale="he")[0][0])
     assert parameter_count(p) == 784 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10
     with pytest.raises(ValueError, match="scale must be one of"):
-        init_params([2, 1], 0, "zeros")
+        init_params([2, 1], 0, scale="zeros")
+    with pytest.raises(TypeError):              # scale is keyword-only: init_params(sizes, "he") is a slip
+        init_params([2, 1], 0, "he")
     with pytest.raises(ValueError, match="layer_sizes"):
         init_params([2], 0)
 
