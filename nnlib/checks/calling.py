@@ -189,8 +189,9 @@ def call(fn, args, kwargs=None, *, names=None, adapter="plain", substitutes=None
          capture_stdout=True, nnlib_dir=_NNLIB_DIR) -> dict:
     """Call fn(*args, **kwargs) on copies of the arguments; return the answer record (see the module).
 
-    Warnings are silenced and stderr (and stdout when capture_stdout) is captured: a graded call
-    prints nothing. `names`: the argument names used in "modified" (default: fn's parameters)."""
+    Warnings are silenced; with capture_stdout (hidden checks, the grader) the call's output is
+    captured and dropped, without it (public checks) print() shows and stderr goes to stdout
+    (nbgrader gives a cell 0 points when it writes to stderr). `names`: the argument names used in "modified" (default: fn's parameters)."""
     kwargs = dict(kwargs or {})
     args = tuple(args)
     before = _snapshot(args)
@@ -198,7 +199,7 @@ def call(fn, args, kwargs=None, *, names=None, adapter="plain", substitutes=None
     given_kwargs = copy.deepcopy(kwargs)
     record = {"status": "returned", "value": None, "type": "", "message": "", "line": "", "lineno": 0,
               "shapes": {}, "modified": [], "seconds": 0.0}
-    sink = io.StringIO()
+    sink = io.StringIO() if capture_stdout else sys.stdout     # stderr never reaches the real stderr
     started = time.perf_counter()
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"), bound(fn, substitutes):

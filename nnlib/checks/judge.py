@@ -336,12 +336,12 @@ def _needs_own_run(student, substitutes) -> bool:
     return False
 
 
-def _call_all(exercise, student, cases, substitutes):
+def _call_all(exercise, student, cases, substitutes, capture_stdout=True):
     names = _argument_names(exercise)
     records = []
     for case in cases:
         record = calling.call(student, case.args, case.kwargs, names=names, adapter=exercise.call,
-                              substitutes=substitutes)
+                              substitutes=substitutes, capture_stdout=capture_stdout)
         records.append(record)
         if record["status"] == "todo":
             break
@@ -375,7 +375,8 @@ def in_kernel(exercise, student, groups, points) -> Verdict:
 
 def public(exercise, student) -> Verdict:
     """Call `student` on the public examples (in this process) and judge them."""
-    records = _call_all(exercise, student, exercise.public_cases, substitutes_for(exercise, student))
+    records = _call_all(exercise, student, exercise.public_cases, substitutes_for(exercise, student),
+                        capture_stdout=False)        # a student's print() helps them debug
     result = Verdict(exercise.name, exercise.signature, 0.0, 0.0, "graded")
     result.public = judge_public(exercise, records)
     result.public_example = _public_example(result.public)
