@@ -570,3 +570,37 @@ def test_player_in_chromium_loads_frames_on_use_and_never_disagrees_with_its_con
                 page.close()
         finally:
             browser.close()
+
+
+def test_in_the_books_build_a_kernel_renders_frames_and_svg_figures(tmp_path, monkeypatch):
+    """NNLIB_PLAYER=full, as _ext/players.py sets it for the build: the player has all its frames
+    and the chapter's static matplotlib figures come out as SVG (sharp on phones)."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    monkeypatch.setenv("NNLIB_PLAYER", "full")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(f"import sys; sys.path.insert(0, {str(REPO)!r})\n"
+                                  "import matplotlib.pyplot as plt\nimport nnlib.widgets"),
+        nbformat.v4.new_code_cell("fig, ax = plt.subplots()\nax.plot([1, 3, 2])\nplt.show()"),
+        nbformat.v4.new_code_cell("from nnlib.widgets import batchnorm_comparison\nbatchnorm_comparison()"),
+    ]
+    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=300,
+                                     resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    (figure,) = [o for o in nb.cells[1].outputs if o.output_type == "display_data"]
+    assert "image/svg+xml" in figure["data"] and "image/png" not in figure["data"]
+    assert "<dc:date>" not in figure["data"]["image/svg+xml"]      # the same figure gives the same file
+    (player,) = [o for o in nb.cells[2].outputs if o.output_type == "execute_result"]
+    assert len(images(player["data"]["text/html"])) == 4           # one frame per learning rate
+
+
+def test_book_style_outside_a_kernel_changes_only_the_rc(monkeypatch):
+    from nnlib.widgets.style import BOOK_RC, use_book_style
+
+    import matplotlib
+    monkeypatch.setitem(matplotlib.rcParams, "svg.hashsalt", None)
+    assert use_book_style() is False
+    assert matplotlib.rcParams["svg.hashsalt"] == BOOK_RC["svg.hashsalt"]
+    with pytest.raises(ValueError, match="figure_format"):
+        use_book_style("jpeg")

@@ -17,6 +17,9 @@ Explorers, by chapter:
     scaling_explorer         11  feature scaling: elongated vs round contours, zig-zag vs direct descent
     batchnorm_comparison     11  the same network trained with and without batch normalisation
     playground               09, 10  TensorFlow Playground's features, driven by nnlib, and more
+
+When the book's build executes a chapter (NNLIB_PLAYER=full), importing this package also makes
+the chapter's static figures SVG (style.use_book_style): sharp on phones.
 """
 from .activation import activation_explorer
 from .backprop_view import backprop_stepper
@@ -30,8 +33,13 @@ from .overfitting import overfitting_explorer
 from .playground import Playground, playground
 from .representation import representation_explorer
 from .scaling import batchnorm_comparison, scaling_explorer
+from .explorer import player_mode as _player_mode
+from .style import use_book_style
+
+if _player_mode() == "full":  # the book's build (see explorer.player_mode and style.py)
+    use_book_style()
 
 __all__ = ["Explorer", "Slider", "Choice", "Toggle", "representation_explorer", "neuron_explorer",
            "activation_explorer", "network_explorer", "fit_by_hand_explorer", "descent_explorer",
            "batch_size_explorer", "backprop_stepper", "overfitting_explorer", "scaling_explorer",
-           "batchnorm_comparison", "Playground", "playground"]
+           "batchnorm_comparison", "Playground", "playground", "use_book_style"]

@@ -302,6 +302,7 @@ def png_size(png):
 
 
 def data_uri(png):
+    """PNG bytes as a data: URI (how a frame travels in a notebook output; see _ext/players.py)."""
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
