@@ -5,11 +5,12 @@
     python -m autograder verify sigmoid    one exercise, by name
     python -m autograder.verify ...        the same, without the grader's command line
 
-For every registered exercise (nnlib.checks.EXERCISES) it takes the source of the exercise's answer
-key (the nnlib function, see `target`) and makes mutants of it: copies with one small bug each
-(autograder/mutate.py: an operator swapped, a sign flipped, a transpose added or removed, an axis
-changed, a term dropped, an index or a range off by one, a constant changed, a comparison flipped,
-np.sum for np.mean, the outputs swapped, an input returned as the result).
+For every registered exercise (nnlib.checks.EXERCISES) it makes mutants of two versions of the right
+answer: the exercise's answer key in nnlib (see `target`) and the solution cell of the source
+notebook in solutions/ (what students write, see `notebook_solution`). A mutant is a copy with one
+small bug (autograder/mutate.py: an operator swapped, a sign flipped, a transpose added or removed,
+an axis changed, a term dropped, an index or a range off by one, a constant changed, a comparison
+flipped, np.sum for np.mean, a variable for another, the outputs swapped, an input returned).
 
 1. Equivalent mutants are dropped: a mutant that gives the same answer as the reference (compared with
    the exercise's own comparison, arguments included, since some exercises forbid modifying them) on
@@ -22,7 +23,8 @@ np.sum for np.mean, the outputs swapped, an input returned as the result).
    would stop it).
 
 The report gives, per exercise, killed/total (total = non-equivalent mutants graded) and every
-survivor (file:line [kind] original -> mutated); its last line is `mutants: K/N killed`. The exit
+survivor (file:line [kind] original -> mutated; -v also lists the equivalent ones, --json FILE
+writes everything); its last line is `mutants: K/N killed`. The exit
 status is 1 when a non-equivalent mutant survives (the hidden checks need another case), 2 on a bad
 argument, else 0. At most CAP mutants per exercise are graded, chosen deterministically so that every
 kind of change present in the function is represented.
