@@ -14,7 +14,7 @@ SEED        ?=
 SUBMISSIONS ?= autograder/submitted
 WORKERS     ?=
 
-.PHONY: test bench verify book chromium release check-release grade nbgrade feedback export gradescope clean
+.PHONY: test bench verify book chromium bubblewrap release check-release grade nbgrade feedback export gradescope clean
 
 $(STAMP): pyproject.toml requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
@@ -30,7 +30,13 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
 
-test: $(STAMP) chromium
+# The grader's sandbox (autograder/sandbox.py) is made with bubblewrap; install it when missing.
+bubblewrap:
+	@command -v bwrap >/dev/null 2>&1 || { echo "Installing Debian's bubblewrap for the grader's sandbox"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q bubblewrap; }
+
+test: $(STAMP) chromium bubblewrap
 	$(BIN)/python -m pytest -q tests
 
 bench: $(STAMP)
@@ -57,18 +63,19 @@ check-release: $(STAMP)
 # The sandboxed grader (python -m autograder): a notebook, a folder of submissions or an LMS zip.
 #   make grade                                              everything in autograder/submitted/
 #   make grade SUBMISSIONS=~/Downloads/export.zip           an LMS export
-#   make grade NOTEBOOK=~/Downloads/the-neuron.ipynb STUDENT=alice CHAPTER=02-the-neuron
-grade: $(STAMP)
+#   make grade NOTEBOOK="~/Downloads/Copy of the-neuron.ipynb" STUDENT=alice [CHAPTER=02-the-neuron]
+#     (a single notebook is first copied to autograder/submitted/STUDENT/CHAPTER/)
+grade: $(STAMP) bubblewrap
 	@test -z "$(NOTEBOOK)" || test -n "$(STUDENT)" || { echo "a single NOTEBOOK needs STUDENT=... (and CHAPTER=... unless its name says)"; exit 2; }
-	$(BIN)/python -m autograder grade $(if $(NOTEBOOK),$(NOTEBOOK) --student $(STUDENT) $(if $(CHAPTER),--assignment $(CHAPTER)),$(SUBMISSIONS)) \
+	$(BIN)/python -m autograder grade $(if $(NOTEBOOK),"$(NOTEBOOK)" --student "$(STUDENT)" --file-into autograder/submitted $(if $(CHAPTER),--assignment "$(CHAPTER)"),"$(SUBMISSIONS)") \
 	  $(if $(WORKERS),--workers $(WORKERS))
 
 # Plain nbgrader (hidden checks inside the student's kernel, no sandbox): for comparison.
 # make nbgrade CHAPTER=02-the-neuron [STUDENT=alice NOTEBOOK=path/to/the-neuron.ipynb] [SEED=N]
 nbgrade: $(STAMP)
 	@test -n "$(CHAPTER)" || { echo "say which chapter: make nbgrade CHAPTER=02-the-neuron"; exit 2; }
-	$(BIN)/python autograder/nbgrade.py $(CHAPTER) \
-	  $(if $(STUDENT),--student $(STUDENT)) $(if $(NOTEBOOK),--notebook $(NOTEBOOK)) \
+	$(BIN)/python -m course.nbgrade $(CHAPTER) \
+	  $(if $(STUDENT),--student "$(STUDENT)") $(if $(NOTEBOOK),--notebook "$(NOTEBOOK)") \
 	  $(if $(SEED),--seed $(SEED))
 
 feedback: $(STAMP)

@@ -26,13 +26,19 @@ def _e(text):
     return html.escape(str(text), quote=True)
 
 
+def _points(value):
+    """Points with at most two decimals (0.67, 1.5, 2)."""
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
 def html_page(result):
     """The feedback page for one NotebookResult (a dict from NotebookResult.to_json())."""
     r = result
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Feedback: {_e(r['assignment'])}"
              f" — {_e(r['student'])}</title><style>{STYLE}</style></head><body>",
              f"<h1>{_e(r['assignment'])}: feedback for {_e(r['student'])}</h1>",
-             f"<p class='score'>Score: {r['score']:g} / {r['max_score']:g}</p>",
+             f"<p class='score'>Score: {_points(r['score'])} / {_points(r['max_score'])}</p>",
              "<p class='muted'>Your functions were called on random inputs drawn for you, in a separate "
              "process, and compared with the course's reference. Each group of checks earns its share "
              "of the exercise's points.</p>"]
@@ -40,14 +46,16 @@ def html_page(result):
         parts.append(f"<p class='bad'>{_e(message)}</p>")
     for ex in r["exercises"]:
         cls = "ok" if ex["points"] == ex["max_points"] else "bad"
-        parts.append(f"<h2><code>{_e(ex['name'])}</code> — <span class='{cls}'>{ex['points']:g} / "
-                     f"{ex['max_points']:g}</span> <span class='muted'>({_e(STATUS_TEXT.get(ex['status'], ex['status']))})</span></h2>")
+        parts.append(f"<h2><code>{_e(ex['name'])}</code> — <span class='{cls}'>{_points(ex['points'])} / "
+                     f"{_points(ex['max_points'])}</span> <span class='muted'>({_e(STATUS_TEXT.get(ex['status'], ex['status']))})</span></h2>")
         if ex["groups"]:
             parts.append("<table><tr><th></th><th>check</th><th>points</th><th>what went wrong</th></tr>")
             for g in ex["groups"]:
                 mark = "<span class='ok'>✓</span>" if g["passed"] else "<span class='bad'>✗</span>"
-                parts.append(f"<tr><td>{mark}</td><td>{_e(g['label'])}</td><td>{g['points']:g}</td>"
-                             f"<td>{_e(g['message'])}</td></tr>")
+                extra = "".join(f"<br><span class='muted'>{_e(t)}</span>"
+                                for t in ([f"hint: {g['hint']}"] if g.get("hint") else []) + list(g.get("notes", [])))
+                parts.append(f"<tr><td>{mark}</td><td>{_e(g['label'])}</td><td>{_points(g['points'])}</td>"
+                             f"<td>{'' if g['passed'] else _e(g['message'])}{extra}</td></tr>")
             parts.append("</table>")
         if ex.get("message"):
             parts.append(f"<p>{_e(ex['message'])}</p>")
@@ -55,7 +63,9 @@ def html_page(result):
         parts.append("<h2>Errors while running your notebook</h2><p class='muted'>The grader ran your code "
                      "cells in order; these raised an error (the rest still ran):</p><ul>")
         parts.extend(f"<li>cell {c['cell']}: <code>{_e(c['error'])}</code></li>" for c in r["cell_errors"])
-        parts.append("</ul>")
+        parts.append("</ul><p class='muted'>While grading, nnlib's own versions of this chapter's exercises are "
+                     "not available, so a cell of the chapter that calls them raises an error here; that costs "
+                     "nothing.</p>")
     if r.get("output", "").strip():
         parts.append(f"<h2>What your code printed</h2><pre>{_e(r['output'])}</pre>")
     parts.append("</body></html>")
@@ -66,18 +76,25 @@ def gradescope_results(result):
     """Gradescope's results.json for one NotebookResult dict: one test per graded function."""
     tests = []
     for ex in result["exercises"]:
-        lines = [f"{'✓' if g['passed'] else '✗'} {g['label']}" + (f": {g['message']}" if g["message"] else "")
-                 for g in ex["groups"]]
+        if ex.get("text"):
+            lines = [ex["text"]]
+        else:
+            lines = [f"{'✓' if g['passed'] else '✗'} {g['label']}" + (f": {g['message']}" if g["message"] else "")
+                     for g in ex["groups"]]
         if ex.get("message"):
             lines.append(ex["message"])
         tests.append({"name": ex["name"], "score": ex["points"], "max_score": ex["max_points"],
                       "output": "\n".join(lines) or STATUS_TEXT.get(ex["status"], ex["status"]),
                       "visibility": "visible"})
-    output = "\n".join(result.get("messages", []))
+    output = "\n".join(result.get("messages", []) + ([f"Graded in a sandbox of level {result['sandbox']}."]
+                                                      if result.get("sandbox") else []))
     return {"score": result["score"], "max_score": result["max_score"], "execution_time": result["seconds"],
             "output": output, "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
 
 
 def write_json(path, data):
+    from pathlib import Path
+
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2), encoding="utf-8")

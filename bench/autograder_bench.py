@@ -2,7 +2,7 @@
 
 Rows (measure, median, spread, target, verdict):
     grade one submission            autograder.grade.grade_notebook on chapter 02's solution (a fresh
-                                    sandboxed child per submission), median over repeats
+                                    bubblewrap sandbox per submission), median over repeats
     nbgrader autograde, same file   `nbgrader autograde` of the same file in a scratch course directory
     ratio                           grade ÷ nbgrader; target <= 1.5
     40 submissions, 1 worker        `python -m autograder grade` (no gradebook), wall clock
@@ -28,7 +28,7 @@ SOLUTION = ROOT / "solutions" / "02-the-neuron" / "the-neuron.ipynb"
 
 
 def _env():
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NNLIB_GRADING_SECRET="bench")
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     return env
 
@@ -38,15 +38,14 @@ def _grade_once(path):
     from autograder import grade
 
     started = time.perf_counter()
-    result = grade.grade_notebook(path, "02-the-neuron", "bench", uid=61000 if os.geteuid() == 0 else None,
-                                  hide=[ROOT / "solutions", ROOT / "autograder", path.parent])
+    result = grade.grade_notebook(path, "02-the-neuron", "bench", secret="bench")
     assert result.score == result.max_score, result.to_json()
     return time.perf_counter() - started
 
 
 def _nbgrader_once(path, course):
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, str(ROOT / "autograder" / "nbgrade.py"), "02-the-neuron", "--student",
+    done = subprocess.run([sys.executable, "-m", "course.nbgrade", "02-the-neuron", "--student",
                            "bench", "--notebook", str(path), "--course-dir", str(course)],
                           cwd=ROOT, env=_env(), capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

@@ -1,8 +1,8 @@
 """Grade submitted chapter notebooks with nbgrader; write feedback and a grades CSV.
 
-    make grade CHAPTER=02-the-neuron STUDENT=alice NOTEBOOK=~/Downloads/the-neuron.ipynb
-    python autograder/nbgrade.py 02-the-neuron --student alice --notebook ~/Downloads/the-neuron.ipynb
-    python autograder/nbgrade.py 02-the-neuron        # every submission already collected
+    make nbgrade CHAPTER=02-the-neuron STUDENT=alice NOTEBOOK=~/Downloads/the-neuron.ipynb
+    python -m course.nbgrade 02-the-neuron --student alice --notebook ~/Downloads/the-neuron.ipynb
+    python -m course.nbgrade 02-the-neuron        # every submission already collected
 
 Steps (all plain nbgrader commands, run from the repository root with nbgrader_config.py):
 
@@ -14,7 +14,7 @@ Steps (all plain nbgrader commands, run from the repository root with nbgrader_c
 3. `nbgrader autograde CHAPTER [--student STUDENT] --force`: runs the notebook with the hidden
    tests restored; each check cell earns the points its hidden checks return.
 4. `nbgrader generate_feedback CHAPTER [--student STUDENT] --force`: HTML feedback in
-   autograder/feedback/STUDENT/CHAPTER/.
+   autograder/nbgrader-feedback/STUDENT/CHAPTER/ (hidden tests removed: course/nbgrader_feedback.py).
 5. `nbgrader export --to autograder/grades.csv`: every grade in the gradebook.
 
 Then it prints each graded submission's score. --seed N sets NNLIB_GRADING_SEED so the hidden
@@ -32,8 +32,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import release  # noqa: E402  (autograder/release.py, next to this file)
+from course import release
 
 ROOT = release.ROOT
 SEED_VARIABLE = "NNLIB_GRADING_SEED"
@@ -118,7 +117,7 @@ def scores(chapter: str, student: str | None, course_dir: Path | None) -> list[d
         for submission in gb.assignment_submissions(chapter):
             if student and submission.student.id != student:
                 continue
-            feedback = (base / "autograder" / "feedback" / submission.student.id / chapter /
+            feedback = (base / "autograder" / "nbgrader-feedback" / submission.student.id / chapter /
                         release.notebook_name(chapter).replace(".ipynb", ".html"))
             rows.append({"student": submission.student.id, "chapter": chapter,
                          "score": float(submission.score),

@@ -16,13 +16,15 @@ import pytest
 
 from coursetools import ROOT, tool_env
 
+os.environ.setdefault("NNLIB_GRADING_SECRET", "tests-of-the-autograder")
+
 sys.path.insert(0, str(ROOT))
 from autograder import cli, grade  # noqa: E402
 from nnlib import checks  # noqa: E402
 
 SOLUTION_02 = ROOT / "solutions" / "02-the-neuron" / "the-neuron.ipynb"
 RELEASE_02 = ROOT / "chapters" / "02-the-neuron" / "the-neuron.ipynb"
-UID = 61000 if os.geteuid() == 0 else None
+UID = None   # ignored: every sandbox gets a uid of its own
 LIMITS = {"exercise_seconds": 4, "call_seconds": 2, "cells_seconds": 20, "cell_seconds": 5}
 
 
@@ -117,12 +119,14 @@ HOSTILE = {
     "monkeypatches numpy and the checks": (GOOD_NEURON, "def square(Z):\n    return np.zeros_like(Z)\n",
                                            "import numpy.testing, builtins, nnlib.checks\nnp.allclose = lambda *a, **k: True\n"
                                            "numpy.testing.assert_allclose = lambda *a, **k: None\n"
-                                           "nnlib.checks.engine.compare = lambda *a, **k: ''\nbuiltins.print = lambda *a, **k: None\n", 2, "wrong"),
+                                           "nnlib.checks.engine.compare = lambda *a, **k: ''\nbuiltins.print = lambda *a, **k: None\n", 2,
+                                           "entries differ"),
     "inspects the stack": (GOOD_NEURON, "import sys\ndef square(Z):\n    f = sys._getframe(1)\n"
                            "    for name in ('expected', 'reference', 'answer'):\n"
-                           "        if name in f.f_locals: return f.f_locals[name]\n    return Z\n", "", 2, "wrong"),
+                           "        if name in f.f_locals: return f.f_locals[name]\n    return Z\n", "", 2, "entries differ"),
     "calls nnlib's reference": ("import nnlib\ndef neuron_output(x, w, b, activation):\n"
-                                "    return nnlib.neuron_output(x, w, b, activation)\n", GOOD_SQUARE, "", 1, "nnlib's own"),
+                                "    return nnlib.neuron_output(x, w, b, activation)\n", GOOD_SQUARE, "", 1,
+                                "not available while grading"),
     "never defines the function": (GOOD_NEURON, "def sqaure(Z):\n    return Z ** 2\n", "", 2, "never defines"),
     "warnings and stderr cost nothing": (GOOD_NEURON, "import sys, warnings\ndef square(Z):\n"
                                          "    print('debug', file=sys.stderr)\n    warnings.warn('careful', RuntimeWarning)\n"
@@ -143,7 +147,7 @@ def test_submission_gets_its_exact_score(course, name):
     assert text in verdicts
     assert not os.path.exists("/tmp/nnlib-hostile-was-here")
     if name == "output flood":
-        assert len(result.output) <= 20_000
+        assert len(result.output) <= 20_100 and result.output.endswith("more characters of output cut]")
     if name == "infinite loop in one function":
         assert result.seconds < 15
 
@@ -303,7 +307,7 @@ def test_plain_nbgrader_autograde_agrees_on_honest_submissions(tmp_path):
         path.write_text(text)
         ours[student] = grade.grade_notebook(path, "02-the-neuron", student, uid=UID,
                                              hide=[ROOT / "solutions", ROOT / "autograder", tmp_path]).score
-        done = subprocess.run([sys.executable, str(ROOT / "autograder" / "nbgrade.py"), "02-the-neuron",
+        done = subprocess.run([sys.executable, "-m", "course.nbgrade", "02-the-neuron",
                                "--student", student, "--notebook", str(path), "--course-dir", str(tmp_path / "course")],
                               cwd=ROOT, env=tool_env(), capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr

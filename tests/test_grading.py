@@ -17,7 +17,7 @@ import pytest
 from coursetools import CHAPTERS, ROOT, SOLUTIONS, nbgrader_cells, notebook_path, read, run
 
 CHAPTER = "02-the-neuron"
-GRADE = ROOT / "autograder" / "nbgrade.py"
+GRADE = ["-m", "course.nbgrade"]
 
 WRONG = {
     "sigmoid": '''
@@ -56,7 +56,7 @@ def graded(tmp_path_factory):
         else:
             nb = submission_with(WRONG[student])
         nbformat.write(nb, str(folder / name))
-    result = run([sys.executable, GRADE, CHAPTER, "--course-dir", course, "--seed", "7"],
+    result = run([sys.executable, *GRADE, CHAPTER, "--course-dir", course, "--seed", "7"],
                  timeout=900)
     return course, result.stdout
 
@@ -75,15 +75,18 @@ def test_scores_are_exact(graded):
 def test_feedback_is_written_for_every_submission(graded):
     course, _ = graded
     for student in EXPECTED:
-        page = course / "autograder" / "feedback" / student / CHAPTER / "the-neuron.html"
+        page = course / "autograder" / "nbgrader-feedback" / student / CHAPTER / "the-neuron.html"
         assert page.exists(), f"no feedback for {student}"
-    untouched = (course / "autograder" / "feedback" / "untouched" / CHAPTER /
+    untouched = (course / "autograder" / "nbgrader-feedback" / "untouched" / CHAPTER /
                  "the-neuron.html").read_text(encoding="utf-8")
     assert "not implemented yet" in untouched
     assert "Traceback (most recent call last)" not in untouched
-    crash = (course / "autograder" / "feedback" / "crash" / CHAPTER /
+    crash = (course / "autograder" / "nbgrader-feedback" / "crash" / CHAPTER /
              "the-neuron.html").read_text(encoding="utf-8")
     assert "raised TypeError" in crash
+    for page in (untouched, crash):      # course/nbgrader_feedback.py: no hidden tests, no answers
+        assert "BEGIN HIDDEN TESTS" not in page and "checks.hidden" not in page
+        assert "expected" not in page.split("Hidden checks for", 1)[-1][:2000]
 
 
 def test_autograded_notebook_restores_the_hidden_tests(graded):
