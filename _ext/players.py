@@ -8,7 +8,8 @@
   default frame, <img data-src="data:…"> for the others). Inlined, they made a chapter's HTML
   1–2 MB; here each frame is written once to _players/<hash>.png in the output folder and the
   page refers to it by a relative URL, so a page loads only the frames its reader asks for.
-* A small style sheet: links readable in light and dark mode, frames scaled for phones.
+* A small style sheet: links readable in light and dark mode, focus outlines, frames
+  scaled for phones.
 """
 import base64
 import hashlib
@@ -23,9 +24,9 @@ IMG_TAG = re.compile(r"<img\b[^>]*>")
 DATA_URI = re.compile(r'\b(src|data-src)="data:image/png;base64,([A-Za-z0-9+/=\s]+)"')
 
 CSS = """/* nnlib players (_ext/players.py) */
-.nnlib-player { color: inherit; }
-.nnlib-player a { color: var(--pst-color-link, #0a58ca); text-decoration: underline; }
-html[data-theme="dark"] .nnlib-player a { color: var(--pst-color-link, #9ec5fe); }
+/* The text's own colour, underlined: in dark mode myst-nb puts HTML outputs on a light grey
+   background, where the theme's dark-mode link colour had a contrast of 2.2:1. */
+.nnlib-player a, .nnlib-player a:visited { color: inherit; text-decoration: underline; }
 .nnlib-player-frames img { display: block; }
 .nnlib-player input[type="range"]:focus-visible, .nnlib-player select:focus-visible {
   outline: 2px solid var(--pst-color-primary, #0a58ca); outline-offset: 2px;

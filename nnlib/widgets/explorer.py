@@ -623,10 +623,9 @@ class Explorer:
     el.addEventListener("input", changed);
     el.addEventListener("change", changed);
   }});
-  function used() {{
-    controls.forEach(function (el, c) {{ preload(c); }});
-    root.removeEventListener("pointerdown", used);
-    root.removeEventListener("focusin", used);
+  function used(event) {{  // a control is about to move: fetch the pictures along it
+    var c = event.target && event.target.getAttribute ? event.target.getAttribute("data-control") : null;
+    if (c !== null) preload(parseInt(c, 10));
   }}
   root.addEventListener("pointerdown", used);
   root.addEventListener("focusin", used);
