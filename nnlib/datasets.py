@@ -348,6 +348,36 @@ def tiny_digits():
     return images, np.arange(10)
 
 
+# ---------------------------------------------------------------- handwritten digits
+DIGITS_SHAPE = (8, 8)
+
+
+def digits():
+    """The 1,797 handwritten digits that scikit-learn ships with its package (no download).
+
+    Each image is 8 x 8 pixels of grey levels 0-16 (UCI's "optical recognition of
+    handwritten digits" data, 4 x 4 blocks of a scanned 32 x 32 bitmap counted). Returns
+
+        X   shape (1797, 64), float, the pixels row by row scaled to [0, 1] (divided by 16);
+            X[i].reshape(8, 8) is image i;
+        y   shape (1797,), int, the digit shown: 0, 1, ..., 9 (about 180 of each).
+
+    The labels are integers, not a column of 0.0/1.0: np.eye(10)[y] turns them into one-hot
+    rows (shape (n, 10)) for a softmax output. For a held-out check, split with
+    ``train_test_split(X, y, test_fraction=0.25, seed=0)`` (1,347 training images, 450 held
+    out; the same seed always gives the same split).
+    """
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError as exc:      # pragma: no cover - scikit-learn is a dependency of nnlib
+        raise ImportError("nnlib.datasets.digits() needs scikit-learn, which holds the images: "
+                          "pip install scikit-learn") from exc
+    data = load_digits()
+    X = np.asarray(data.data, dtype=float) / 16.0
+    y = np.asarray(data.target, dtype=int)
+    return X, y
+
+
 # ---------------------------------------------------------------- several classes
 def spirals(n=300, classes=3, turns=0.75, noise=0.06, seed=0):
     """``classes`` spiral arms around the origin, one class each, for softmax classifiers.

@@ -325,3 +325,21 @@ def test_tiny_digit_one_is_a_vertical_stroke():
     images, _ = ds.tiny_digits()
     # the "1" has ink in its central columns on every drawn row
     assert np.all(images[1, :7, 3:5] == 1.0)
+
+
+# ---------------------------------------------------------------- handwritten digits
+def test_digits_shape_range_labels_and_no_duplicates():
+    X, y = ds.digits()
+    assert X.shape == (1797, 64) and X.dtype == np.float64
+    assert X.min() == 0.0 and X.max() == 1.0
+    assert y.shape == (1797,) and y.dtype.kind == "i" and sorted(set(y.tolist())) == list(range(10))
+    assert len(np.unique(X, axis=0)) == len(X)
+    np.testing.assert_array_equal(X * 16, np.round(X * 16))      # grey levels 0..16, divided by 16
+
+
+def test_digits_split_is_reproducible():
+    X, y = ds.digits()
+    first = ds.train_test_split(X, y, test_fraction=0.25, seed=0)
+    again = ds.train_test_split(X, y, test_fraction=0.25, seed=0)
+    assert [len(a) for a in first] == [1347, 450, 1347, 450]
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))

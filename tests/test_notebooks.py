@@ -109,7 +109,9 @@ def test_chapter_anatomy(chapter):
     words = len(prose_words(nb))
     ceiling = {"01-what-is-deep-learning": 4500, "03-activation-functions": 4300,  # lecture topics,
                "04-forward-propagation": 4000, "05-loss-functions": 5000,        # derivations
-               "06-gradient-descent": 4200, "08-backpropagation": 4600}.get(chapter, 3500)
+               "06-gradient-descent": 4400, "07-stochastic-gradient-descent": 3700,
+               "08-backpropagation": 4600,
+               "09-training": 4000, "10-regularization": 4000, "11-normalization": 4600}.get(chapter, 3500)
     assert 1500 <= words <= ceiling, f"{words} words of prose (want about 1,500-{ceiling:,})"
     figures = [c for c in nb.cells if c.cell_type == "code"
                and c.metadata.get("mystnb", {}).get("figure", {}).get("caption")]

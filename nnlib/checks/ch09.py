@@ -1,373 +1,206 @@
-"""Chapter 09 (training a network): the graded capstone `build_and_train(X_train, y_train)`.
+"""Chapter 09 (training a network): the capstone `train_digits(X_train, y_train)`.
 
-The student writes
+The student writes the whole training loop and trains it on scikit-learn's handwritten digits
+(nnlib.datasets.digits(): X of shape (n, 64) in [0, 1], integer labels 0-9):
 
-    build_and_train(X_train, y_train) -> model      (model.predict(X) gives labels 0/1)
+    train_digits(X_train, y_train) -> predict        predict(X) -> one label 0-9 per row of X
 
-for a 2-D binary problem (X_train (n, 2), y_train (n, 1)). A model is an object, and the
-sandboxed autograder can only send plain data back from the student's process, so the
-exercise is graded on *predictions*: the engine-facing function is
+(`predict` may also be a model object with a predict method). nnlib's ready-made trainers
+(Sequential and its fit, optim.train_epoch, models.build_and_train) are the answer keys this
+exercise forbids: the sandboxed grader replaces them by stubs. The functional pieces of
+chapters 04-08 (dense_forward, network.forward/backward, softmax, softmax_cross_entropy_grad,
+sgd_step, minibatches) stay available.
 
-    fit_predict(X_train, y_train, X_test) = build_and_train(X_train, y_train).predict(X_test)
+Declared as data: `call="fit_predict"` (the grader calls predict = train_digits(X_train,
+y_train) and compares predict(X_test)); `reference` is `true_labels`, which answers every
+held-out image with its true label, so the comparison is against the truth, not against the
+predictions of another network, together with the case's bar. `ACCURACY` (compare.Accuracy)
+passes when at least that fraction of the held-out images get their true label.
 
-(`as_fit_predict(student)` builds it, with clear messages when the student returns None or
-an object without `predict`), and its answer key is this module's `build_and_predict`.
+Grading scale (stated in the chapter): five groups, each a fresh seeded split of the 1,797
+images into 1,347 training and 450 held-out images (a split the student does not choose),
+each worth a fifth of the points, with the bars 80 %, 85 %, 90 %, 93 % and 95 %. A network
+that reaches 95 % earns everything; one at 91 % earns three fifths; below 80 %, nothing.
 
-What is compared is the student's predictions with the TRUE labels of the held-out points
-(not with the answer key's predictions): a case carries its labels (`LabelledCase.truth`),
-`expected(case)` returns them, and `compare` passes when the accuracy is at least
-`PASS_ACCURACY` (90 %). The hidden groups are four fresh data sets (circle, xor, gauss,
-spiral; noise, n = 300, seeds drawn from the grading rng), each one share of the points, so
-a network that only manages the linear `gauss` set earns a quarter.
-
-Typical mistakes are recognised from the predictions themselves (training is random, so a
-buggy answer cannot be reproduced exactly): probabilities instead of labels, one class for
-every point, swapped labels, and a boundary that is a straight line (no hidden layer, or
-linear activations).
-
-For the sandboxed grader: call `as_fit_predict(fn)(*case.args)` instead of `fn(*case.args)`
-for this exercise (`FitPredictExercise.adapter == "fit_predict"`); see the chapter author's
-report. The answer key keeps the code identity of `nnlib.models.build_and_train`
-(`__code__`), so the grader's tripwire notices a submission that simply calls nnlib's
-reference; students may use `Sequential`, `Dense` and `fit` freely.
+`train_digits` below is the course's own solution (the one in the chapter): 64 ReLU units,
+a softmax output, plain mini-batch SGD for 40 epochs; about 97 % held out, 0.5 s.
 """
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass
-from typing import Any, Callable
-
+import hashlib
 import numpy as np
 
 from .. import datasets as _datasets
-from .. import models as _models
-from .engine import ERROR, FAIL, PASS, TODO, Case, Exercise, Mistake, Outcome, _quiet, register
+from .. import losses as _losses
+from .. import network as _network
+from .. import optim as _optim
+from .compare import Accuracy
+from .spec import Case, Exercise, Mistake, register
 
-PASS_ACCURACY = 0.90
-DATASETS = ("circle", "xor", "gauss", "spiral")
-N_POINTS = 300
+BARS = (0.80, 0.85, 0.90, 0.93, 0.95)     # one group per bar; the last one is full points
+FULL_BAR = BARS[-1]
 TEST_FRACTION = 0.25
+N_CLASSES = 10
 
 
-# ---------------------------------------------------------------------- a case with its labels
-@dataclass(frozen=True)
-class LabelledCase(Case):
-    """A case (X_train, y_train, X_test) that also knows the true labels y_test of X_test."""
-
-    truth: Any = None
-
-
-def draw_case(name, noise, seed, split_seed, kind="") -> LabelledCase:
-    """The case for data set `name`: n = 300 points, 75 held out (a quarter)."""
-    X, y = _datasets.make_2d(name, n=N_POINTS, noise=noise, seed=seed)
-    X_train, X_test, y_train, y_test = _datasets.train_test_split(X, y, TEST_FRACTION, seed=split_seed)
-    label = (f"{kind}{name}: {len(X_train)} training points, {len(X_test)} held-out points, "
-             f"noise = {noise:.3g}")
-    return LabelledCase((X_train, y_train, X_test), label,
-                        "a hidden layer (or two) with a non-linear activation, enough epochs, "
-                        "and predict() must return labels 0/1", truth=y_test)
+# ---------------------------------------------------------------------- the data of a case
+def split(seed):
+    """(X_train, X_test, y_train, y_test): the digits split with `seed` (450 held out)."""
+    X, y = _datasets.digits()
+    return _datasets.train_test_split(X, y, test_fraction=TEST_FRACTION, seed=seed)
 
 
-# ---------------------------------------------------------------------- the answer key
-def _features(X):
-    """The inputs scaled to about [-1, 1] plus TensorFlow Playground's sin and cos features."""
-    X = np.asarray(X, dtype=float)
-    return np.column_stack([X / 5.0, np.sin(X), np.cos(X)])
+_BAR_OF = {}        # digest of a case's true labels -> the accuracy its group asks for
 
 
-class _FeaturesAndNetwork:
-    """A trained model: the feature map followed by a Sequential network."""
-
-    def __init__(self, network):
-        self.network = network
-
-    def predict(self, X):
-        return self.network.predict(_features(X))
+def _digest(labels) -> str:
+    return hashlib.sha1(np.ascontiguousarray(labels, dtype=np.int64).tobytes()).hexdigest()
 
 
-def _train(X_train, y_train):
-    """Two tanh layers of 32 units on the features; up to three starts, keep the best fit."""
-    F = _features(X_train)
-    y_train = np.asarray(y_train, dtype=float).reshape(-1, 1)
-    best = None
-    for seed in range(3):
-        network = _models.Sequential([_models.Dense(F.shape[1], 32, "tanh"), _models.Dense(32, 32, "tanh"),
-                                      _models.Dense(32, 1, "sigmoid")], seed=seed)
-        network.fit(F, y_train, loss="binary_cross_entropy", lr=0.05, epochs=400, batch_size=32,
-                    momentum=0.9, seed=seed)
-        accuracy = network.accuracy(F, y_train)
-        if best is None or accuracy > best[0]:
-            best = (accuracy, network)
-        if accuracy >= 0.99:
-            break
-    return _FeaturesAndNetwork(best[1])
+def draw_case(seed, bar, kind="") -> Case:
+    """A case (X_train, y_train, X_test) of the split `seed`, graded with `bar`."""
+    X_train, X_test, y_train, y_test = split(seed)
+    _BAR_OF[_digest(y_test)] = bar
+    label = (f"{kind}split of the digits: {len(X_train)} training images, {len(X_test)} held out; "
+             f"at least {bar:.0%} must get their true label")
+    hint = ("train on (X_train, y_train) only: one-hot targets np.eye(10)[y], a softmax output, "
+            "the gradient (P - Y) / n, enough epochs; predict must return one label 0-9 per row")
+    return Case((X_train, y_train, X_test), label, hint)
 
 
-class _BuildAndPredict:
-    """build_and_predict(X_train, y_train, X_test): train the reference, predict (n_test, 1) labels.
-
-    `__code__` is nnlib.models.build_and_train's, so the grader's tripwire (which watches the
-    answer key's code) notices a submission that returns nnlib's ready-made model."""
-
-    __code__ = _models.build_and_train.__code__
-    __name__ = "build_and_predict"
-    __qualname__ = "build_and_predict"
-
-    def __call__(self, X_train, y_train, X_test):
-        return _train(X_train, y_train).predict(X_test)
+# ---------------------------------------------------------------------- the truth
+_TRUTH = {}
 
 
-build_and_predict = _BuildAndPredict()
+def true_labels(X_train, y_train, X_test=None):
+    """The answer key of a fit_predict exercise on the digits: predict(X) = (true labels, bar).
+
+    Looks every row of X up among the 1,797 images of datasets.digits() (all different), so
+    the comparison is with the truth; `bar` is the accuracy the case's group asks for (recorded
+    by draw_case; FULL_BAR otherwise). With X_test given, returns the pair directly."""
+    if not _TRUTH:
+        X, y = _datasets.digits()
+        _TRUTH.update({row.tobytes(): int(label) for row, label in zip(X, y)})
+
+    def predict(X):
+        X = np.asarray(X, dtype=float)
+        try:
+            labels = np.array([_TRUTH[row.tobytes()] for row in X], dtype=np.int64)
+        except KeyError:
+            raise ValueError("true_labels only knows the images of nnlib.datasets.digits()") from None
+        return labels, _BAR_OF.get(_digest(labels), FULL_BAR)
+
+    return predict if X_test is None else predict(X_test)
 
 
-def build_and_train_reference(X_train, y_train):
-    """What a full-marks build_and_train returns: a model with predict(X) -> (n, 1) labels."""
-    return _train(X_train, y_train)
+# ---------------------------------------------------------------------- the course's solution
+def train_digits(X_train, y_train, hidden=64, lr=0.3, epochs=40, batch_size=32, seed=0):
+    """Train a 64 -> hidden (ReLU) -> 10 (softmax) network with mini-batch SGD; return predict.
+
+    Z^{[1]} = X W^{[1]} + b^{[1]}, A^{[1]} = relu(Z^{[1]}), Z^{[2]} = A^{[1]} W^{[2]} + b^{[2]},
+    P = softmax(Z^{[2]}); cost C = −(1/n) Σ_i log P_{i, y_i}, whose gradient with respect to the
+    logits is ∂C/∂Z^{[2]} = (P − Y) / n (Y the one-hot targets). Weights start He-scaled,
+    N(0, 2/n_in), biases at zero. predict(X) = argmax_k Z^{[2]}_k, one label per row."""
+    rng = np.random.default_rng(seed)
+    X_train = np.asarray(X_train, dtype=float)
+    Y = np.eye(N_CLASSES)[np.asarray(y_train, dtype=int).reshape(-1)]
+    params = _network.init_params([X_train.shape[1], hidden, N_CLASSES], rng=rng, scale="he")
+    activations = ["relu", "linear"]
+    for _ in range(epochs):
+        for X_batch, Y_batch in _optim.minibatches(X_train, Y, batch_size, rng=rng):
+            Z, caches = _network.forward(X_batch, params, activations)
+            grads = _network.backward(_losses.softmax_cross_entropy_grad(Z, Y_batch), caches)
+            params = _optim.sgd_step(params, grads, lr)
+
+    def predict(X):
+        Z, _ = _network.forward(np.asarray(X, dtype=float), params, activations)
+        return np.argmax(Z, axis=1)
+
+    return predict
 
 
-# ---------------------------------------------------------------------- student -> predictions
-class NotAModel(Exception):
-    """The student's build_and_train did not return something with a predict method."""
+def _scores(X_train, y_train, X_test):
+    """Scores of shape (n, 10) whose argmax is the course network's label of each row of X_test."""
+    predict = train_digits(X_train, y_train)
+    labels = predict(X_test)
+    return np.eye(N_CLASSES)[labels] * 5.0 - 2.0          # scores whose argmax is the label
 
 
-def as_fit_predict(student: Callable) -> Callable:
-    """fit_predict(X_train, y_train, X_test) = student(X_train, y_train).predict(X_test)."""
-
-    def fit_predict(X_train, y_train, X_test):
-        model = student(X_train, y_train)
-        if model is None:
-            raise NotAModel("build_and_train returned None: end it with `return model`, the trained "
-                            "model (an object with a predict method)")
-        if not callable(getattr(model, "predict", None)):
-            raise NotAModel(f"build_and_train returned an object of type {type(model).__name__}, "
-                            f"which has no predict method: return the trained model itself")
-        return model.predict(X_test)
-
-    fit_predict.__name__ = getattr(student, "__name__", "build_and_train")
-    return fit_predict
-
-
-# ---------------------------------------------------------------------- comparing with the labels
-def _as_labels(received, n):
-    """(labels as a 1-D float array, "") or (None, what is wrong with `received`)."""
-    if received is None:
-        return None, "predict returned None: return the array of predicted labels"
-    try:
-        values = np.asarray(received, dtype=float)
-    except (TypeError, ValueError):
-        return None, f"predict returned an object of type {type(received).__name__}, not an array of numbers"
-    if values.shape not in ((n, 1), (n,)):
-        return None, (f"predict returned an array of shape {values.shape}; expected one label per "
-                      f"held-out point, shape ({n}, 1)")
-    return values.reshape(-1), ""
+# ---------------------------------------------------------------------- comparing with the truth
+ACCURACY = Accuracy(at_least=FULL_BAR, n_classes=N_CLASSES, what="the predicted digits")
 
 
 def accuracy_of(received, truth) -> float:
-    """Fraction of held-out points whose predicted label equals the true one (0.0 if unusable)."""
-    truth = np.asarray(truth, dtype=float).reshape(-1)
-    labels, problem = _as_labels(received, len(truth))
-    if problem:
+    """Fraction of held-out images whose predicted label is the true one (0.0 if unusable)."""
+    truth = np.asarray(truth).reshape(-1)
+    try:
+        labels = np.asarray(received, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
         return 0.0
-    return float(np.mean(labels == truth))
-
-
-def compare_accuracy(received, truth) -> str:
-    """"" when `received` gets at least PASS_ACCURACY of the true labels `truth`, else why not."""
-    truth = np.asarray(truth, dtype=float).reshape(-1)
-    labels, problem = _as_labels(received, len(truth))
-    if problem:
-        return problem
-    if not np.all(np.isfinite(labels)):
-        return "the predictions contain NaN or infinite values: training diverged (lower lr)"
-    if not np.all(np.isin(labels, (0.0, 1.0))):
-        distance = np.minimum(np.abs(labels), np.abs(labels - 1.0))
-        return (f"the predictions must be the labels 0 or 1; received values such as "
-                f"{labels[np.argmax(distance)]:.4g}")
-    accuracy = float(np.mean(labels == truth))
-    if accuracy < PASS_ACCURACY:
-        return (f"accuracy {accuracy:.1%} on the held-out points ({int(np.sum(labels == truth))} of "
-                f"{len(truth)}); at least {PASS_ACCURACY:.0%} is needed")
-    return ""
-
-
-def _linearly_separable(X, labels) -> bool:
-    """True when a straight line reproduces (almost) all of `labels` on the points X."""
-    if len(np.unique(labels)) < 2:
-        return False
-    X = np.asarray(X, dtype=float)
-    Xs = (X - X.mean(axis=0)) / (X.std(axis=0) + 1e-12)
-    unit = _models.Sequential([_models.Dense(X.shape[1], 1, "sigmoid")], seed=0)
-    with np.errstate(all="ignore"):
-        unit.fit(Xs, labels.reshape(-1, 1), loss="binary_cross_entropy", lr=1.0, epochs=300,
-                 batch_size=len(Xs), seed=0)
-    return float(np.mean(unit.predict(Xs).reshape(-1) == labels)) >= 0.97
+    return float(np.mean(labels == truth)) if labels.shape == truth.shape else 0.0
 
 
 # ---------------------------------------------------------------------- typical mistakes
-# `wrong` has the answer key's signature (X_train, y_train, X_test) -> predictions; it shows what
-# the mistake produces. Recognition works on the predictions (see FitPredictExercise.recognise).
-def _no_hidden_layer(X_train, y_train, X_test):
-    unit = _models.Sequential([_models.Dense(2, 1, "sigmoid")], seed=0)
-    unit.fit(X_train, y_train, loss="binary_cross_entropy", lr=0.1, epochs=200, batch_size=32)
-    return unit.predict(X_test)
+# `wrong(X_train, y_train, X_test)` returns that mistake's predictions; with X_test omitted it
+# returns a predict function, like a student's train_digits.
+def _as_fit_predict(answer):
+    def wrong(X_train, y_train, X_test=None):
+        if X_test is None:
+            return lambda X: answer(X_train, y_train, X)
+        return answer(X_train, y_train, X_test)
+    wrong.__name__ = answer.__name__
+    return wrong
 
 
-def _probabilities(X_train, y_train, X_test):
-    model = _train(X_train, y_train)
-    return model.network.predict_proba(_features(X_test))
+@_as_fit_predict
+def _returns_scores(X_train, y_train, X_test):
+    return _scores(X_train, y_train, X_test)
 
 
-def _one_class(X_train, y_train, X_test):
-    return np.zeros((len(X_test), 1))
+@_as_fit_predict
+def _one_label_for_all(X_train, y_train, X_test):
+    most_common = int(np.bincount(np.asarray(y_train, dtype=int)).argmax())
+    return np.full(len(X_test), most_common)
 
 
-def _swapped(X_train, y_train, X_test):
-    return 1.0 - build_and_predict(X_train, y_train, X_test)
-
-
-def _is_probabilities(X_test, labels, truth):
-    return (np.all(np.isfinite(labels)) and np.all((labels >= 0) & (labels <= 1))
-            and not np.all(np.isin(labels, (0.0, 1.0))))
-
-
-def _is_one_class(X_test, labels, truth):
-    return np.all(np.isin(labels, (0.0, 1.0))) and len(np.unique(labels)) == 1
-
-
-def _is_swapped(X_test, labels, truth):
-    return np.all(np.isin(labels, (0.0, 1.0))) and np.mean(labels == truth) <= 0.1
-
-
-def _is_straight(X_test, labels, truth):
-    return np.all(np.isin(labels, (0.0, 1.0))) and _linearly_separable(X_test, labels)
+@_as_fit_predict
+def _labels_from_one(X_train, y_train, X_test):
+    return train_digits(X_train, y_train)(X_test) + 1
 
 
 MISTAKES = [
-    Mistake("predict returns probabilities, not labels",
-            "turn the sigmoid outputs into labels: (y_hat > 0.5).astype(float); nnlib's "
-            "Sequential.predict does this, predict_proba does not", _probabilities),
-    Mistake("every point gets the same class",
-            "the network did not learn: check that fit is called on (X_train, y_train), that lr is "
-            "neither tiny nor huge, and train for more epochs", _one_class),
-    Mistake("the labels 0 and 1 are swapped",
-            "predict class 1 when the output is above 0.5 (not below), and train on y_train as given",
-            _swapped),
-    Mistake("the boundary is a straight line",
-            "one neuron (no hidden layer) or linear hidden activations can only draw a straight "
-            "boundary; add a hidden layer with tanh or ReLU units", _no_hidden_layer),
+    Mistake("predict returns scores, not labels",
+            "the network's output has 10 numbers per image; the label is the position of the largest "
+            "one: return np.argmax(Z, axis=1)", _returns_scores),
+    Mistake("every image gets the same label",
+            "the network did not learn: the update must be W - lr * dW (minus), the learning rate "
+            "neither tiny nor huge (0.1 to 0.5 for plain SGD), the targets one-hot rows np.eye(10)[y]",
+            _one_label_for_all),
+    Mistake("the labels are one too high",
+            "argmax counts the classes from 0, like the labels: do not add 1", _labels_from_one),
 ]
-_SYMPTOMS = {MISTAKES[0].label: _is_probabilities, MISTAKES[1].label: _is_one_class,
-             MISTAKES[2].label: _is_swapped, MISTAKES[3].label: _is_straight}
 
 
 # ---------------------------------------------------------------------- the exercise
-@dataclass
-class FitPredictExercise(Exercise):
-    """An exercise whose student function returns a model: graded on model.predict(X_test),
-    against the true labels of the held-out points (accuracy >= PASS_ACCURACY passes)."""
-
-    adapter: str = "fit_predict"
-
-    def expected(self, case):
-        """The true labels of the held-out points (not the answer key's predictions)."""
-        return case.truth
-
-    def compare(self, received, expected) -> str:
-        return compare_accuracy(received, expected)
-
-    def adapt(self, student: Callable) -> Callable:
-        return as_fit_predict(student)
-
-    def recognise(self, case, received) -> Mistake | None:
-        """The typical mistake the predictions show (on a failing case), or None."""
-        truth = np.asarray(case.truth, dtype=float).reshape(-1)
-        labels, problem = _as_labels(received, len(truth))
-        if problem or compare_accuracy(received, case.truth) == "":
-            return None
-        for mistake in self.mistakes:
-            try:
-                with np.errstate(all="ignore"):
-                    if _SYMPTOMS[mistake.label](case.args[2], labels, truth):
-                        return mistake
-            except Exception:
-                continue
-        return None
-
-    def run(self, student: Callable, cases, capture_stdout=False) -> list:
-        """Train the student's model on each case's training set, predict the held-out points."""
-        fit_predict = self.adapt(student)
-        outcomes = []
-        for case in cases:
-            expected = self.expected(case)
-            try:
-                with _quiet(capture_stdout):
-                    received = fit_predict(*copy.deepcopy(case.args))
-            except NotImplementedError:
-                outcomes.append(Outcome(case, TODO, "not implemented yet", expected))
-                break
-            except NotAModel as exc:
-                outcomes.append(Outcome(case, ERROR, str(exc), expected))
-                continue
-            except Exception as exc:  # the student's code may raise anything: report it
-                outcomes.append(Outcome(case, ERROR, f"raised {type(exc).__name__}: {exc}", expected))
-                continue
-            problem = self.compare(received, expected)
-            outcome = Outcome(case, FAIL if problem else PASS, problem, expected, received)
-            if problem:
-                mistake = self.recognise(case, received)
-                if mistake is not None:
-                    outcome.message += f" (this looks like a known mistake: {mistake.label})"
-                    outcome.case = Case(case.args, case.label, mistake.hint, case.kwargs)
-            else:
-                outcome.message = f"accuracy {accuracy_of(received, expected):.1%}"
-            outcomes.append(outcome)
-        return outcomes
-
-    def public(self, student: Callable) -> None:
-        """Like Exercise.public, and also prints each data set's held-out accuracy."""
-        outcomes = self.run(student, self.public_cases)
-        if outcomes and outcomes[-1].status == TODO:
-            print(f"✗ {self.name} is not implemented yet: replace the line "
-                  f"`raise NotImplementedError()` in the exercise cell with your code, run that "
-                  f"cell, then run this one again.")
-            print("These public checks only help you; hidden checks on other inputs decide "
-                  "the grade.")
-            return None
-        print(f"Checking {self.signature} on {len(outcomes)} public data sets "
-              f"(pass: at least {PASS_ACCURACY:.0%} of the held-out points right):")
-        for o in outcomes:
-            if o.passed:
-                print(f"  ✓ {o.case.label}: {o.message}")
-            else:
-                print(f"  ✗ {o.case.label}")
-                print(f"      {o.message}")
-                if o.case.hint:
-                    print(f"      hint: {o.case.hint}")
-        passed = sum(o.passed for o in outcomes)
-        verdict = "all pass" if passed == len(outcomes) else f"{passed} of {len(outcomes)} pass"
-        print(f"{verdict}. These public checks only help you; hidden checks on fresh data sets "
-              f"decide the grade.")
-        return None
-
-
-def _build_and_train_groups(rng: np.random.Generator):
-    """One group per data set, each a fresh draw (noise, data seed, split seed) from rng."""
-    noise_range = {"circle": (0.0, 0.1), "xor": (0.0, 0.1), "gauss": (0.0, 0.1), "spiral": (0.0, 0.1)}
+def _train_digits_groups(rng: np.random.Generator):
+    """One group per bar, each a fresh split drawn from rng (the student does not choose it)."""
     groups = []
-    for name in DATASETS:
-        noise = float(np.round(rng.uniform(*noise_range[name]), 3))
-        case = draw_case(name, noise, int(rng.integers(0, 2**31)), int(rng.integers(0, 2**31)))
-        groups.append((f"{name} (a fresh data set, at least {PASS_ACCURACY:.0%} of the held-out points)",
-                       [case]))
+    for bar in BARS:
+        case = draw_case(int(rng.integers(0, 2**31)), bar, "a fresh ")
+        groups.append((f"held-out accuracy of at least {bar:.0%} on a fresh split", [case]))
     return groups
 
 
-BUILD_AND_TRAIN = register(FitPredictExercise(
-    name="build_and_train",
-    signature="build_and_train(X_train, y_train).predict(X_test)",
-    reference=build_and_predict,
-    public_cases=[draw_case("circle", 0.05, 1, 1, "public "), draw_case("xor", 0.05, 2, 2, "public "),
-                  draw_case("gauss", 0.05, 3, 3, "public "), draw_case("spiral", 0.05, 4, 4, "public ")],
-    hidden_groups=_build_and_train_groups,
+TRAIN_DIGITS = register(Exercise(
+    name="train_digits",
+    signature="train_digits(X_train, y_train) -> predict, predict(X_test)",
+    reference=true_labels,
+    public_cases=[draw_case(0, FULL_BAR, "the chapter's ")],
+    hidden_groups=_train_digits_groups,
     mistakes=MISTAKES,
+    answer=ACCURACY,
+    call="fit_predict",
+    seconds=120.0,
+    answer_keys=("nnlib.models.Sequential", "nnlib.models.build_and_train", "nnlib.optim.train_epoch",
+                 "nnlib.checks.ch09.train_digits", "nnlib.checks.ch09.true_labels"),
 ))

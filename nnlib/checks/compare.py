@@ -384,3 +384,89 @@ def plain(value, depth=0) -> bool:
     if type(value) in (tuple, list) and depth < 3:
         return all(plain(item, depth + 1) for item in value)
     return False
+
+
+# ---------------------------------------------------------------------------- class labels
+def _labels_or_problem(received, n, n_classes):
+    """(1-D int array of n labels, "") or (None, what is wrong with `received`)."""
+    if received is None:
+        return None, "predict returned None: return the array of predicted labels"
+    if callable(received):
+        return None, ("predict returned a function; it must return the labels, one per row of X "
+                      "(return predict(X), not predict)")
+    try:
+        values = np.asarray(received, dtype=float)
+    except (TypeError, ValueError):
+        return None, f"predict returned {describe(received)}, not an array of labels"
+    if values.ndim == 2 and values.shape == (n, n_classes):
+        return None, (f"predict returned an array of shape {values.shape}: one row of {n_classes} "
+                      f"scores (or probabilities) per example. Return one label per example, the "
+                      f"class with the largest score: np.argmax(scores, axis=1)")
+    if values.shape not in ((n,), (n, 1)):
+        return None, (f"predict returned an array of shape {values.shape}; expected one label per "
+                      f"held-out example, shape ({n},)")
+    values = values.reshape(-1)
+    if not np.all(np.isfinite(values)):
+        return None, "the predictions contain NaN or infinite values: training diverged (lower lr)"
+    whole = values == np.round(values)
+    if np.all(whole) and values.min() >= 1 and values.max() == n_classes:
+        return None, (f"the predictions must be the labels 0, 1, ..., {n_classes - 1}; received the "
+                      f"label {n_classes} for some examples: the labels are one too high (argmax "
+                      f"counts from 0: do not add 1)")
+    valid = whole & (values >= 0) & (values <= n_classes - 1)
+    if not np.all(valid):
+        return None, (f"the predictions must be the labels 0, 1, ..., {n_classes - 1}; received "
+                      f"values such as {values[~valid][0]:.4g}")
+    return values.astype(np.int64), ""
+
+
+@dataclass(frozen=True)
+class Accuracy(Schema):
+    """Predicted class labels judged against the true ones (a fit_predict exercise).
+
+    `expected` is the true labels, shape (n,), or a pair (true labels, bar) when a case carries
+    its own bar (chapter 09's rising bars); "" when at least that fraction (else `at_least`)
+    agree. Received labels may be ints or whole floats, shape (n,) or (n, 1). Two answers that
+    are not truths (a known mistake's) are compared by agreement: label arrays directly,
+    (n, n_classes) score arrays by their argmax."""
+
+    at_least: float = 0.95
+    n_classes: int = 10
+    what: str = "the predictions"
+
+    def key(self, value):
+        if isinstance(value, tuple) and len(value) == 2:
+            return value[0]
+        return value
+
+    def compare(self, received, expected, rtol=1e-6, atol=1e-9, what=None) -> str:
+        bar = self.at_least
+        if isinstance(expected, tuple) and len(expected) == 2:
+            expected, bar = expected
+        expected = np.asarray(expected)
+        if expected.ndim == 2 or (expected.size and expected.max() >= self.n_classes):
+            return self._agree(received, expected)          # a known mistake's answer
+        labels, problem = _labels_or_problem(received, len(expected), self.n_classes)
+        if problem:
+            return problem
+        right = int(np.sum(labels == expected))
+        accuracy = right / len(expected)
+        if accuracy >= bar:
+            return ""
+        message = (f"accuracy {accuracy:.1%} on the held-out examples ({right} of {len(expected)}); "
+                   f"at least {bar:.0%} is needed here")
+        if len(np.unique(labels)) == 1:
+            message += (f". Every example gets the label {labels[0]}: the network did not learn "
+                        f"(check the sign of the update, the learning rate and the one-hot targets)")
+        return message
+
+    def _agree(self, received, other) -> str:
+        """"" when `received` agrees with another answer `other` on at least `at_least` of rows."""
+        received = np.asarray(received) if isinstance(received, np.ndarray) else None
+        if received is None or received.shape != other.shape:
+            return "a different kind of answer"
+        if other.ndim == 2:
+            agree = np.mean(np.argmax(received, axis=1) == np.argmax(other, axis=1))
+        else:
+            agree = np.mean(received == other)
+        return "" if agree >= self.at_least else "the answers disagree"
