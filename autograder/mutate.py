@@ -12,7 +12,7 @@ A mutant is the function's source with exactly one change. The kinds of change (
     axis          axis=0 <-> axis=1, axis removed, keepdims added or flipped
     drop term     a + b -> a or b (likewise for -, *, /, @), f(x) -> x, dtype=float left out
     off by one    a slice's ends, an index, range(...)'s bounds moved by one
-    constant      0 -> 1, 1 -> 2 or 0, 2 -> 1, 0.5 -> 1, c -> 2c; True <-> False
+    constant      0 -> 1 or -1, 1 -> 2 or 0, 2 -> 1 or 3, 0.5 -> 1 or 0.25, c -> 2c or -c; True <-> False
     comparison    < <-> <=, > <-> >=, < <-> >, == <-> !=; `and` <-> `or`; `not x` -> x
     function      np.sum <-> np.mean, max <-> min, maximum -> minimum or max, var <-> std, ...
     variable      a variable read replaced by another (the first parameter, or the closest name)
@@ -102,9 +102,10 @@ def _plus(node: ast.expr, delta: int) -> ast.expr:
 
 
 def _constant_changes(value) -> list:
+    """The values a number (or a bool) in the source is changed to."""
     if isinstance(value, bool):
         return [not value]
-    if not isinstance(value, (int, float)) or isinstance(value, complex):
+    if not isinstance(value, (int, float)):
         return []
     table = {0: [1, -1], 1: [2, 0], 2: [1, 3], 0.5: [1.0, 0.25]}
     if value in table:
