@@ -46,6 +46,8 @@ def test_the_exercise_references_exist_with_their_signatures():
         losses.binary_cross_entropy: ["p", "y"], losses.binary_cross_entropy_grad: ["p", "y"],
         optim.gradient_descent: ["grad_fn", "w0", "lr", "max_steps", "tol"],
         optim.sgd_step: ["params", "grads", "lr"],
+        optim.momentum_step: ["params", "grads", "velocity", "lr", "mu"],
+        optim.adam_step: ["params", "grads", "m", "v", "t", "lr", "rho1", "rho2", "eps"],
         gradcheck.numerical_gradient: ["f", "x", "h"],
         regularization.l2_penalty: ["params", "lam"], regularization.l2_grad: ["params", "lam"],
         regularization.dropout_forward: ["A", "keep_prob", "rng"],
