@@ -2,9 +2,10 @@
 
 One example x = (x1, x2) with target y, cost C = ½ (ŷ − y)², sigmoid σ in both layers:
 
-    forward    z_h = x·W1 + b1,  a_h = σ(z_h)          z_o = a_h·W2 + b2,  ŷ = σ(z_o)
-    backward   δ_o = (ŷ − y)·σ′(z_o)                    ∂C/∂W2[j] = a_hj·δ_o,   ∂C/∂b2 = δ_o
-               δ_hj = δ_o·W2[j]·σ′(z_hj)                ∂C/∂W1[i, j] = x_i·δ_hj, ∂C/∂b1[j] = δ_hj
+    forward    z[1] = x·W1 + b1,  a[1] = σ(z[1])        z[2] = a[1]·W2 + b2,  ŷ = σ(z[2])
+    backward   δ[2] = (ŷ − y)·σ′(z[2])                  ∂C/∂W2[j] = a[1]_j·δ[2],  ∂C/∂b2 = δ[2]
+               δ[1]_j = δ[2]·W2[j]·σ′(z[1]_j)          ∂C/∂W1[i, j] = x_i·δ[1]_j, ∂C/∂b1[j] = δ[1]_j
+    (layer l's numbers are written z[l], a[l], δ[l]: the book's z^{[l]}, a^{[l]}, δ^{[l]})
     (σ′(z) = σ(z)(1 − σ(z)); every number comes from layers.dense_forward / dense_backward)
 
 What the reader sees
@@ -179,19 +180,19 @@ def _equation(stage, n, params):
     lines = {
         0: ["Fixed weights, one example:", f"x = ({x[0]:g}, {x[1]:g}),  y = {y:g}",
             "", "Move 'stage' to compute the numbers", "in the order backpropagation does."],
-        1: ["z_h = x·W1 + b1,   a_h = σ(z_h)", "",
-            f"z_h1 = {x[0]:g}·{W1[0, 0]:.4f} + {x[1]:g}·{W1[1, 0]:.4f}",
-            f"       + {b1[0]:.4f} = {z1[0]:.4f}", f"a_h1 = σ({z1[0]:.4f}) = {a1[0]:.4f}"],
-        2: ["z_o = a_h·W2 + b2,   ŷ = σ(z_o)", f"z_o = {a1[0]:.4f}·{W2[0, 0]:.4f} + {a1[1]:.4f}·{W2[1, 0]:.4f}",
-            f"      + {b2[0]:.4f} = {n['z2'][0, 0]:.4f}", f"ŷ = σ(z_o) = {y_hat:.4f}",
+        1: ["z[1] = x·W1 + b1,   a[1] = σ(z[1])", "",
+            f"z[1]_1 = {x[0]:g}·{W1[0, 0]:.4f} + {x[1]:g}·{W1[1, 0]:.4f}",
+            f"         + {b1[0]:.4f} = {z1[0]:.4f}", f"a[1]_1 = σ({z1[0]:.4f}) = {a1[0]:.4f}"],
+        2: ["z[2] = a[1]·W2 + b2,   ŷ = σ(z[2])", f"z[2] = {a1[0]:.4f}·{W2[0, 0]:.4f} + {a1[1]:.4f}·{W2[1, 0]:.4f}",
+            f"       + {b2[0]:.4f} = {n['z2'][0, 0]:.4f}", f"ŷ = σ(z[2]) = {y_hat:.4f}",
             f"C = ½(ŷ − y)² = {n['C']:.4f}"],
-        3: ["δ_o = (ŷ − y)·σ′(z_o)", "    = (ŷ − y)·ŷ·(1 − ŷ)",
-            f"    = ({y_hat:.4f} − {y:g})·{y_hat:.4f}·{1 - y_hat:.4f}", f"    = {_f(d2)}"],
-        4: ["∂C/∂W2[j] = a_hj·δ_o,   ∂C/∂b2 = δ_o", "",
+        3: ["δ[2] = (ŷ − y)·σ′(z[2])", "     = (ŷ − y)·ŷ·(1 − ŷ)",
+            f"     = ({y_hat:.4f} − {y:g})·{y_hat:.4f}·{1 - y_hat:.4f}", f"     = {_f(d2)}"],
+        4: ["∂C/∂W2[j] = a[1]_j·δ[2],   ∂C/∂b2 = δ[2]", "",
             f"∂C/∂W2[1] = {a1[0]:.4f}·{_f(d2)}", f"          = {_f(n['dW2'][0, 0])}"],
-        5: ["δ_hj = δ_o·W2[j]·σ′(z_hj)", "     = δ_o·W2[j]·a_hj·(1 − a_hj)", "",
-            f"δ_h1 = {_f(d2)}·{W2[0, 0]:.4f}·{a1[0]:.4f}·{1 - a1[0]:.4f}", f"     = {_f(d1[0])}"],
-        6: ["∂C/∂W1[i, j] = x_i·δ_hj,   ∂C/∂b1 = δ_h", "",
+        5: ["δ[1]_j = δ[2]·W2[j]·σ′(z[1]_j)", "       = δ[2]·W2[j]·a[1]_j·(1 − a[1]_j)", "",
+            f"δ[1]_1 = {_f(d2)}·{W2[0, 0]:.4f}·{a1[0]:.4f}·{1 - a1[0]:.4f}", f"       = {_f(d1[0])}"],
+        6: ["∂C/∂W1[i, j] = x_i·δ[1]_j,   ∂C/∂b1 = δ[1]", "",
             f"∂C/∂W1[1, 1] = {x[0]:g}·{_f(d1[0])} = {_f(n['dW1'][0, 0])}",
             f"∂C/∂W1[2, 1] = {x[1]:g}·{_f(d1[0])} = {_f(n['dW1'][1, 0])}",
             "", "Next: w ← w − lr·∂C/∂w (move the", "'gradient steps taken' slider)."],
