@@ -67,13 +67,20 @@ def batchnorm_forward(Z, gamma, beta, eps=1e-5, running=None, training=True, mom
 
 
 def batchnorm_backward(dout, cache):
-    """Gradients of batch normalisation: returns (dZ, dgamma, dbeta).
+    """Gradients of batch normalisation: returns (dZ, dgamma, dbeta), dout = ∂C/∂out.
 
-    dbeta  = Σ_rows dout
-    dgamma = Σ_rows dout ⊙ Z_hat
-    In training mode μ and σ² depend on every row, which gives
-    dZ = (1 / (n·std)) · (n·dZ_hat − Σ_rows dZ_hat − Z_hat ⊙ Σ_rows(dZ_hat ⊙ Z_hat)),  dZ_hat = dout ⊙ γ.
-    In evaluation mode μ and σ² are constants, so dZ = dout ⊙ γ / std.
+    cache is batchnorm_forward's: (Z_hat, gamma, std, training), std = sqrt(σ²_B + eps).
+    Column by column, with out = γ ⊙ Z_hat + β:
+        dbeta  = Σ_rows dout               (β is added to every row)
+        dgamma = Σ_rows dout ⊙ Z_hat       (γ multiplies every row's Z_hat)
+        dZ_hat = dout ⊙ γ
+    In training mode each Z_j reaches the cost along three paths: directly through its own
+    Z_hat_j = (Z_j − μ_B) / std, through the batch mean μ_B and through the batch variance σ²_B,
+    which every row's Z_hat uses. With ∂C/∂σ²_B = −Σ_rows(dZ_hat ⊙ Z_hat) / (2 std²) and
+    ∂C/∂μ_B = −Σ_rows dZ_hat / std, ∂μ_B/∂Z_j = 1/n and ∂σ²_B/∂Z_j = 2 (Z_j − μ_B) / n, the
+    three add up to
+        dZ = (n·dZ_hat − Σ_rows dZ_hat − Z_hat ⊙ Σ_rows(dZ_hat ⊙ Z_hat)) / (n·std).
+    In evaluation mode μ and σ² are constants (running averages): dZ = dZ_hat / std.
     """
     Z_hat, gamma, std, training = cache
     dout = np.asarray(dout, dtype=float)

@@ -278,3 +278,135 @@ BATCHNORM_FORWARD = register(Exercise(
     ],
     answer=BATCHNORM_ANSWER,
 ))
+
+
+# ---------------------------------------------------------------------- batchnorm_backward
+# The cache is nnlib's: (Z_hat, gamma, std, training), as batchnorm_forward returns it, so that
+# the grader can send it (plain data) and every student's backward receives the same thing.
+from ..normalization import batchnorm_backward as _ref_batchnorm_backward  # noqa: E402
+from .compare import Cache  # noqa: E402
+
+BATCHNORM_BACKWARD_ANSWER = Cache("dZ", "dgamma", "dbeta", what="the result (dZ, dgamma, dbeta)")
+
+
+def _bnb_parts(dout, cache):
+    Z_hat, gamma, std, training = cache
+    dout = np.asarray(dout, dtype=float)
+    return dout, Z_hat, gamma, std, dout * gamma, dout.shape[0]
+
+
+def _bnb_constant_statistics(dout, cache):
+    dout, Z_hat, gamma, std, dZ_hat, n = _bnb_parts(dout, cache)
+    return dZ_hat / std, (dout * Z_hat).sum(axis=0), dout.sum(axis=0)
+
+
+def _bnb_no_variance_path(dout, cache):
+    dout, Z_hat, gamma, std, dZ_hat, n = _bnb_parts(dout, cache)
+    dZ = (n * dZ_hat - dZ_hat.sum(axis=0)) / (n * std)
+    return dZ, (dout * Z_hat).sum(axis=0), dout.sum(axis=0)
+
+
+def _bnb_no_mean_path(dout, cache):
+    dout, Z_hat, gamma, std, dZ_hat, n = _bnb_parts(dout, cache)
+    dZ = (n * dZ_hat - Z_hat * (dZ_hat * Z_hat).sum(axis=0)) / (n * std)
+    return dZ, (dout * Z_hat).sum(axis=0), dout.sum(axis=0)
+
+
+def _bnb_gamma_forgotten(dout, cache):
+    dout, Z_hat, gamma, std, dZ_hat, n = _bnb_parts(dout, cache)
+    dZ_hat = dout
+    dZ = (n * dZ_hat - dZ_hat.sum(axis=0) - Z_hat * (dZ_hat * Z_hat).sum(axis=0)) / (n * std)
+    return dZ, (dout * Z_hat).sum(axis=0), dout.sum(axis=0)
+
+
+def _bnb_means(dout, cache):
+    dZ, dgamma, dbeta = _ref_batchnorm_backward(dout, cache)
+    n = np.asarray(dout).shape[0]
+    return dZ, dgamma / n, dbeta / n
+
+
+def _bnb_dgamma_without_z_hat(dout, cache):
+    dZ, dgamma, dbeta = _ref_batchnorm_backward(dout, cache)
+    return dZ, dbeta.copy(), dbeta
+
+
+def _bn_cache(rng, n, k, training=True, scale=1.0):
+    """(dout, cache) from nnlib's batchnorm_forward on a random batch Z of shape (n, k)."""
+    Z = rng.normal(rng.uniform(-2, 2, k), scale * rng.uniform(0.5, 3.0, k), (n, k)).round(3)
+    gamma = rng.uniform(0.5, 2.0, k).round(3) * rng.choice([-1.0, 1.0], k)
+    beta = rng.normal(0, 1, k).round(3)
+    running = {"mean": rng.normal(0, 1, k), "var": rng.uniform(0.5, 2.0, k)}
+    _, cache = _ref_batchnorm_forward(Z, gamma, beta, 1e-5, running=running, training=training)
+    dout = rng.normal(0, 1, (n, k)).round(3)
+    return dout, cache
+
+
+def _batchnorm_backward_groups(rng: np.random.Generator):
+    def case(n, k, kind, training=True, scale=1.0, hint=""):
+        dout, cache = _bn_cache(rng, n, k, training, scale)
+        mode = "training mode" if training else "evaluation mode (training=False)"
+        return Case((dout, cache), f"{kind}: dout of shape {dout.shape}, {mode}", hint)
+
+    return [
+        ("training mode, random batches",
+         [case(int(rng.integers(3, 9)), int(rng.integers(1, 5)), "a batch") for _ in range(4)]),
+        ("training mode, two rows and wide batches",
+         [case(2, int(rng.integers(2, 5)), "two rows", hint="with n = 2 the formula still holds"),
+          case(int(rng.integers(20, 40)), int(rng.integers(5, 9)), "a wide batch", scale=10.0)]),
+        ("evaluation mode (the statistics are constants)",
+         [case(int(rng.integers(2, 8)), int(rng.integers(1, 5)), "a batch", training=False,
+               hint="with training=False, μ and σ² are running averages: dZ = dout · γ / std")
+          for _ in range(3)]),
+        ("dgamma and dbeta on large batches",
+         [case(int(rng.integers(50, 90)), int(rng.integers(2, 6)), "a large batch") for _ in range(2)]),
+    ]
+
+
+_BNB_DOUT = np.array([[1.0, -1.0], [0.5, 2.0], [-2.0, 0.0]])
+_BNB_CACHE = _ref_batchnorm_forward(np.array([[1.0, 0.0], [3.0, 2.0], [5.0, -2.0]]),
+                                    np.array([2.0, 0.5]), np.array([0.0, 1.0]))[1]
+
+BATCHNORM_BACKWARD = register(Exercise(
+    name="batchnorm_backward",
+    signature="batchnorm_backward(dout, cache) -> (dZ, dgamma, dbeta)",
+    reference=_ref_batchnorm_backward,
+    public_cases=[
+        Case((np.ones((3, 2)), _BNB_CACHE),
+             "dout all ones, Z = [[1, 0], [3, 2], [5, -2]], gamma = (2, 0.5), beta = (0, 1)",
+             "dbeta = Σ_rows dout = (3, 3); dgamma = Σ_rows dout ⊙ Z_hat = (0, 0), because each "
+             "column of Z_hat sums to 0; and dZ = 0: shifting every output equally changes nothing "
+             "after normalising"),
+        Case((_BNB_DOUT, _BNB_CACHE),
+             "dout = [[1, -1], [0.5, 2], [-2, 0]], the same cache",
+             "dZ = (n·dZ_hat − Σ_rows dZ_hat − Z_hat ⊙ Σ_rows(dZ_hat ⊙ Z_hat)) / (n·std), "
+             "with dZ_hat = dout ⊙ gamma"),
+        Case((_BNB_DOUT, _ref_batchnorm_forward(np.array([[1.0, 0.0], [3.0, 2.0], [5.0, -2.0]]),
+                                                np.array([2.0, 0.5]), np.array([0.0, 1.0]),
+                                                running={"mean": np.array([3.0, 0.0]),
+                                                         "var": np.array([4.0, 1.0])},
+                                                training=False)[1]),
+             "evaluation mode: the same dout, a cache with training = False",
+             "with training=False, μ and σ² are constants: dZ = dout ⊙ gamma / std"),
+    ],
+    hidden_groups=_batchnorm_backward_groups,
+    mistakes=[
+        Mistake("μ and σ² are treated as constants",
+                "in training mode every Z_i moves the batch mean and variance too: add the paths "
+                "through μ_B and σ²_B (the two sums in the formula)", _bnb_constant_statistics),
+        Mistake("the path through σ² is missing",
+                "subtract Z_hat ⊙ Σ_rows(dZ_hat ⊙ Z_hat): each Z_i also changes the variance",
+                _bnb_no_variance_path),
+        Mistake("the path through μ is missing",
+                "subtract Σ_rows dZ_hat: each Z_i also changes the mean", _bnb_no_mean_path),
+        Mistake("γ is left out of dZ",
+                "out = γ ⊙ Z_hat + β, so dZ_hat = dout ⊙ γ before the normalisation's backward",
+                _bnb_gamma_forgotten),
+        Mistake("dgamma and dbeta are means, not sums",
+                "γ and β are shared by every row: their gradients add up over the rows (sum, not mean)",
+                _bnb_means),
+        Mistake("dgamma is missing the factor Z_hat",
+                "out = γ ⊙ Z_hat + β, so ∂out/∂γ = Z_hat: dgamma = Σ_rows dout ⊙ Z_hat",
+                _bnb_dgamma_without_z_hat),
+    ],
+    answer=BATCHNORM_BACKWARD_ANSWER,
+))
