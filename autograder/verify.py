@@ -17,8 +17,9 @@ flipped, np.sum for np.mean, a variable for another, the outputs swapped, an inp
    the public cases and on the hidden cases drawn with EQUIVALENCE_SEEDS cannot be told apart by any
    test of that kind, so no test is expected to catch it.
 2. Every other mutant is graded by the exercise's hidden check (`checks.hidden.<name>(mutant,
-   points=1)`, the call the notebooks' test cells make) with the grading seed GRADING_SEED. The
-   mutant is *killed* when it earns less than full points. A mutant that raises is a bug like any
+   points=1)`, the call the notebooks' test cells make) with the grading seed GRADING_SEED (with
+   --seeds K, also the next K - 1 seeds). The mutant is *killed* when it earns less than full
+   points (with every seed). A mutant that raises is a bug like any
    other and must be killed; one that runs longer than MUTANT_SECONDS counts as killed (the sandbox
    would stop it).
 
@@ -412,7 +413,9 @@ def sources(exercise, registry: dict) -> tuple[list, list]:
     return found, notes
 
 
-def verify_exercise(exercise, cap: int = CAP, registry: dict | None = None) -> Result:
+def verify_exercise(exercise, cap: int = CAP, registry: dict | None = None, seeds: int = 1) -> Result:
+    """Mutants of `exercise`: killed when the hidden check takes points from them with the grading
+    seed and with each of the next `seeds` - 1 seeds (a bug that a lucky draw lets through survives)."""
     if registry is None:
         from nnlib.checks import EXERCISES as registry
     result = Result(exercise.name, chapter_of(exercise))
@@ -442,7 +445,7 @@ def verify_exercise(exercise, cap: int = CAP, registry: dict | None = None) -> R
                 continue
             if is_equivalent(exercise, answer, cases):
                 result.equivalent.append(mutant)
-            elif grade(exercise, answer) < 1.0 - 1e-9:
+            elif all(grade(exercise, answer, GRADING_SEED + k) < 1.0 - 1e-9 for k in range(seeds)):
                 result.killed.append(mutant)
             else:
                 result.survived.append(mutant)
@@ -463,12 +466,12 @@ def report_line(result: Result) -> str:
             f"{result.seconds:.1f} s)")
 
 
-def run(exercises: list, out=None, cap: int = CAP, verbose=False) -> tuple[list, int]:
+def run(exercises: list, out=None, cap: int = CAP, verbose=False, seeds: int = 1) -> tuple[list, int]:
     """Verify `exercises`, printing the report to `out`; returns (results, exit status)."""
     out = out or sys.stdout
     results = []
     for exercise in exercises:
-        result = verify_exercise(exercise, cap)
+        result = verify_exercise(exercise, cap, seeds=seeds)
         results.append(result)
         print(report_line(result), file=out, flush=True)
         for note in result.notes:
@@ -491,6 +494,9 @@ def main(argv=None) -> int:
                     "checks; exit status 1 when a non-equivalent mutant survives.")
     parser.add_argument("targets", nargs="*", metavar="CHAPTER",
                         help="chapters (03, ch03, 03-activation-functions) or exercise names; default all")
+    parser.add_argument("--seeds", type=int, default=1,
+                        help="grade each mutant with this many grading seeds; it must lose points with "
+                             "every one of them (default 1)")
     parser.add_argument("--cap", type=int, default=CAP,
                         help=f"at most this many mutants per exercise (default {CAP})")
     parser.add_argument("-v", "--verbose", action="store_true",
@@ -503,7 +509,10 @@ def main(argv=None) -> int:
     except ValueError as exc:
         print(f"verify: {exc}", file=sys.stderr)
         return 2
-    results, status = run(exercises, cap=args.cap, verbose=args.verbose)
+    if args.seeds < 1 or args.cap < 1:
+        print("verify: --seeds and --cap must be at least 1", file=sys.stderr)
+        return 2
+    results, status = run(exercises, cap=args.cap, verbose=args.verbose, seeds=args.seeds)
     if args.json:
         Path(args.json).write_text(json.dumps([
             {"exercise": r.name, "chapter": r.chapter, "skipped": r.skipped, "killed": len(r.killed),
