@@ -20,8 +20,9 @@ def axe_findings(page, context="document"):
         page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     violations = page.evaluate(
         """async (ctx) => {
+            // label-content-name-mismatch is an "experimental" rule, off by default: turn it on.
             const r = await axe.run(ctx === 'document' ? document : document.querySelector(ctx),
-                                    {resultTypes: ['violations']});
+                {resultTypes: ['violations'], rules: {'label-content-name-mismatch': {enabled: true}}});
             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))}));
         }""", context)

@@ -8,6 +8,8 @@ import re
 import pytest
 import yaml
 
+from course.release import toc_files
+
 from coursetools import CHAPTERS, ROOT, SOLUTIONS, chapter_names, notebook_path
 
 REPOSITORY = "https://github.com/nn-from-scratch/neural-networks-from-scratch"
@@ -70,7 +72,7 @@ def test_repository_url_is_written_only_in_config():
 def test_toc_lists_intro_and_exactly_the_chapters_in_order(toc):
     assert toc["format"] == "jb-book"
     assert toc["root"] == "intro"
-    listed = [entry["file"] for entry in toc.get("chapters", [])]
+    listed = toc_files(toc)                      # course/release.py: chapters and appendices parts
     expected = [f"chapters/{c}/{notebook_path(c).stem}" for c in chapter_names(CHAPTERS)]
     expected += [f"appendices/{p.stem}" for p in sorted((ROOT / "appendices").glob("*.md"))]
     assert listed == expected, ("_toc.yml must list every folder of chapters/ in NN order, then the "
