@@ -16,6 +16,9 @@ import hashlib
 import os
 import re
 
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 PLAYER_ENV = "NNLIB_PLAYER"
 FRAMES_DIR = "_players"
 CSS_FILE = "nnlib-players.css"
@@ -70,10 +73,20 @@ def extract_frames(body, outdir, url_for):
     return IMG_TAG.sub(replace_tag, body), moved
 
 
+def eager_frames(body):
+    """How many players' frames a page loads with itself (src=; one per player is right)."""
+    return sum(1 for tag in IMG_TAG.findall(body) if is_frame(tag) and re.search(r'\ssrc="', tag))
+
+
 def _page_frames(app, pagename, templatename, context, doctree):
     body = context.get("body", "")
     if "data:image/png;base64," not in body or "nnlib-player" not in body:
         return
+    players = body.count('class="nnlib-player')
+    if eager_frames(body) > players:
+        logger.warning(f"{pagename}: its players load every frame with the page: outputs from a cache made "
+                       "before nnlib's lazy players; run `jupyter-book clean --all .` (or delete "
+                       "_build/.jupyter_cache) and build again", type="nnlib", subtype="stale_players")
     pathto = context["pathto"]
     context["body"], _ = extract_frames(body, app.outdir, lambda name: pathto(name, 1))
 

@@ -550,7 +550,7 @@ def test_player_in_chromium_loads_frames_on_use_and_never_disagrees_with_its_con
                   const root = document.querySelector('.nnlib-player');
                   const ix = [...root.querySelectorAll('[data-control]')].map(e => e.value).join(',');
                   const shown = [...root.querySelectorAll('img')].filter(i => i.style.display !== 'none');
-                  return {ix, keys: shown.map(i => i.dataset.keys), loaded: shown.every(i => i.complete && i.naturalWidth > 0),
+                  return {ix, keys: shown.map(i => i.dataset.keys), alt: shown.map(i => i.alt).join(),
                           text: root.querySelector('[aria-live]').textContent,
                           valuetext: root.querySelector('input[type=range]').getAttribute('aria-valuetext')};
                 }"""
@@ -565,6 +565,7 @@ def test_player_in_chromium_loads_frames_on_use_and_never_disagrees_with_its_con
                     assert len(state["keys"]) == 1 and state["ix"] in state["keys"][0].split(), (name, state)
                     a = explorer._sweeps["a"][int(state["ix"].split(",")[0])]
                     assert state["valuetext"] == f"{a:g}" and f"a = {a:g}" in state["text"]
+                    assert f"a = {a:g}, dashed = " in state["alt"]              # the alt text follows too
                 page.wait_for_function("() => [...document.querySelectorAll('img')].filter("
                                        "i => i.style.display !== 'none').every(i => i.naturalWidth > 0)")
                 page.close()
@@ -604,3 +605,11 @@ def test_book_style_outside_a_kernel_changes_only_the_rc(monkeypatch):
     assert matplotlib.rcParams["svg.hashsalt"] == BOOK_RC["svg.hashsalt"]
     with pytest.raises(ValueError, match="figure_format"):
         use_book_style("jpeg")
+
+
+def test_the_extension_counts_frames_a_page_loads_with_itself(neuron):
+    explorer, html = neuron
+    ext = load_players_extension()
+    assert ext.eager_frames(html) == 1                                   # lazy: the default frame only
+    old_style = re.sub(r'<img data-src="', '<img src="', html)           # a player from before (all src=)
+    assert ext.eager_frames(old_style) == len(images(html)) > 1

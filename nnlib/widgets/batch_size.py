@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from .. import layers, losses, network, optim
-from .explorer import Choice, Explorer, Slider
+from .explorer import Choice, Explorer, Slider, plain_log_ticks
 
 N_POINTS = 64
 BATCH_SIZES = (1, 8, 32, 64)
@@ -98,6 +98,7 @@ def batch_size_explorer(batch_size=8, lr=0.03, epochs=10):
         ax_c.axhline(c_min, color="black", ls="--", lw=0.8, label="least squares")
         ax_c.set(yscale="log", ylim=(0.8 * c_min, 30), xlabel="epoch",
                  ylabel="cost on all points (mse)")
+        plain_log_ticks(ax_c.yaxis)
         ax_c.grid(alpha=0.3)
         ax_c.legend(fontsize=8, loc="upper right")
         return dict(ax=ax, path=path, ends=ends, ax_c=ax_c, curves=curves,

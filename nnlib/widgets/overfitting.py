@@ -24,7 +24,7 @@ Every configuration is trained once (about 0.3 s) and cached.
 import numpy as np
 
 from .. import datasets, models, normalization, regularization
-from .explorer import Choice, Explorer, Toggle
+from .explorer import Choice, Explorer, Toggle, plain_log_ticks
 
 SIZES = (10, 20, 40)
 NOISES = (0.1, 0.25, 0.4)
@@ -94,6 +94,7 @@ def overfitting_explorer(n=10, noise=0.25, width=50, penalty="L2", lam=0.0, drop
         (best,) = ax_l.plot([], [], "o", color="#d35400", ms=8, label="early-stopping epoch")
         vline = ax_l.axvline(0, color="#d35400", ls=":", lw=1)
         ax_l.set(yscale="log", ylim=(2e-3, 2), xlabel="epoch", ylabel="mse")
+        plain_log_ticks(ax_l.yaxis)
         ax_l.grid(alpha=0.3)
         ax_l.legend(fontsize=8, loc="upper right")
         info = fig.text(0.5, 0.9, "", ha="center", va="center", fontsize=10)

@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 
 from .. import activations, datasets, layers, losses, network, normalization, optim
-from .explorer import Choice, Explorer, Toggle
+from .explorer import Choice, Explorer, Toggle, plain_log_ticks
 
 SCALES = (0.1, 0.3, 1, 3, 10, 30, 100)
 STEP_RULES = ("1/L_max", "1.9/L_max")
@@ -93,6 +93,7 @@ def scaling_explorer(scale=10, standardize=False, step=STEP_RULES[0], steps=STEP
         (other,) = ax_g.plot([], [], "-", color="0.6", lw=1.2)
         (gap,) = ax_g.plot([], [], "o-", color="#c0392b", ms=3)
         ax_g.set(yscale="log", xlabel="step", ylabel="C(w) − C*", xlim=(0, steps), ylim=(1e-6, 30))
+        plain_log_ticks(ax_g.yaxis)
         ax_g.grid(alpha=0.3)
         info = fig.text(0.5, 0.93, "", ha="center", va="center", fontsize=10)
         return dict(ax=ax, ax_g=ax_g, rings=rings, path=path, best=best, gap=gap, other=other, info=info)
