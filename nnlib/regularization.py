@@ -129,3 +129,29 @@ def early_stopping_epoch(val_losses, patience, min_delta=0.0):
         if stopper.update(loss):
             return epoch
     return len(losses) - 1
+
+
+# ---------------------------------------------------------------- data augmentation
+def shift_images(images, down, right):
+    """Translate images by whole pixels, filling the uncovered border with 0 (paper).
+
+    images has shape (H, W) or (n, H, W); the result has the same shape and dtype:
+        out[..., r, c] = images[..., r − down, c − right]   where that pixel exists, else 0.
+    Positive `down` moves the picture down, positive `right` to the right; pixels pushed past
+    the edge are lost. (np.roll is not a translation: it wraps those pixels around to the
+    opposite edge, so ink leaving on the right reappears on the left.)
+    """
+    images = np.asarray(images)
+    if images.ndim not in (2, 3):
+        raise ValueError(f"images must have shape (H, W) or (n, H, W); got {images.shape}")
+    for name, step in (("down", down), ("right", right)):
+        if isinstance(step, bool) or not isinstance(step, numbers.Integral):
+            raise ValueError(f"{name} must be a whole number of pixels; got {step!r}")
+    H, W = images.shape[-2:]
+    out = np.zeros_like(images)
+    if abs(down) >= H or abs(right) >= W:
+        return out
+    rows_from, rows_to = slice(max(0, -down), H - max(0, down)), slice(max(0, down), H - max(0, -down))
+    cols_from, cols_to = slice(max(0, -right), W - max(0, right)), slice(max(0, right), W - max(0, -right))
+    out[..., rows_to, cols_to] = images[..., rows_from, cols_from]
+    return out

@@ -92,3 +92,29 @@ def test_every_mistake_differs_from_the_reference_on_some_public_case():
         for mistake in exercise.mistakes:
             assert any(exercise.compare(checks.engine.call_quietly(mistake.wrong, case),
                                         exercise.expected(case)) for case in exercise.public_cases), mistake.label
+
+
+# ====================================================================== shift_images (augmentation)
+def test_shift_images_translates_with_zero_fill_not_wrap_around():
+    from nnlib.regularization import shift_images
+
+    image = np.arange(1.0, 10.0).reshape(3, 3)
+    np.testing.assert_array_equal(shift_images(image, 1, -1), [[0, 0, 0], [2, 3, 0], [5, 6, 0]])
+    np.testing.assert_array_equal(shift_images(image, 0, 0), image)
+    assert not np.array_equal(shift_images(image, 0, 1), np.roll(image, 1, axis=1))
+    assert shift_images(image, 3, 0).sum() == 0.0                 # moved out of the frame
+    batch = np.stack([image, 2 * image])
+    shifted = shift_images(batch, -1, 2)
+    assert shifted.shape == batch.shape
+    np.testing.assert_array_equal(shifted[1], shift_images(2 * image, -1, 2))
+    assert image[0, 0] == 1.0                                      # the input is left unchanged
+
+
+def test_shift_images_rejects_fractions_and_wrong_shapes():
+    import pytest
+    from nnlib.regularization import shift_images
+
+    with pytest.raises(ValueError, match="whole number"):
+        shift_images(np.ones((8, 8)), 0.5, 0)
+    with pytest.raises(ValueError, match=r"\(H, W\) or \(n, H, W\)"):
+        shift_images(np.ones(64), 1, 0)
