@@ -186,8 +186,38 @@ def test_guide_settings_are_read_by_the_code():
         assert variable in sources, f"Appendix D mentions {variable}, which no grading code reads"
 
 
+# Paths the guide names that commands create (outputs, caches, the secret): they need not exist yet.
+GENERATED = (".venv/", "_build/", "autograder/.grading-secret", "autograder/dist/", "autograder/export/",
+             "autograder/feedback/", "autograder/grades.csv", "autograder/nbgrader-feedback/",
+             "autograder/results/", "autograder/submitted/", "autograder/gradebook.db")
+PLACEHOLDER = re.compile(r"\b(NN|STUDENT|DIR|FILE|TIMESTAMP)\b|NN-slug|chNN|slug\.")
+
+
+def guide_paths():
+    """Repository paths the guide shows as code: `dir/file` spans, root files such as
+    `nbgrader_config.py`, and the modules of `python -m package.module`. Placeholders
+    (NN-slug, STUDENT, ...) and outputs that commands create are left out."""
+    top = {p.name for p in ROOT.iterdir() if p.is_dir()}
+    paths = set()
+    for span in code_text(page("d-instructor-guide")):
+        for module in re.findall(r"python -m ([\w.]+)", span):
+            paths.add(module.replace(".", "/") + ("/__main__.py" if "." not in module else ".py"))
+        for token in re.split(r"[\s=,()\[\]]+", span):
+            token = token.strip("`'\":;")
+            if PLACEHOLDER.search(token) or token.startswith(GENERATED) or token.rstrip("/") + "/" in GENERATED:
+                continue
+            if "/" in token and token.split("/")[0] in top | {"autograder", "course"}:
+                paths.add(token)
+            elif re.fullmatch(r"[\w-]+\.(py|yml|toml|md|cfg)", token):
+                paths.add(token)
+    return paths
+
+
 def test_guide_paths_exist():
-    """Files and folders of the repository the guide names (the ones that must already exist)."""
-    for path in ("course/release.py", "autograder/sandbox.py", "autograder/nbgrade.py",
-                 "nbgrader_config.py", "solutions/02-the-neuron", "nnlib/checks", "tests/stated_numbers"):
-        assert path.split("/")[0] in page("d-instructor-guide") and (ROOT / path).exists(), path
+    """Every file, folder and module of the repository that the guide names exists (a file that
+    moved, e.g. autograder/nbgrade.py to course/nbgrade.py, fails here until the guide follows)."""
+    paths = guide_paths()
+    for expected in ("course/release.py", "course/nbgrade.py", "nbgrader_config.py", "autograder/__main__.py"):
+        assert expected in paths, f"the guide should name {expected} (or this test's extraction broke)"
+    missing = sorted(path for path in paths if not (ROOT / path).exists())
+    assert not missing, f"Appendix D names paths that do not exist in the repository: {missing}"
