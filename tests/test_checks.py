@@ -273,7 +273,7 @@ def test_points_are_shown_with_at_most_two_decimals(capsys):
     exercise = checks.EXERCISES["sgd_step"]           # three groups
     assert exercise.hidden(optim.sgd_step, 1, rng=np.random.default_rng(0)) == 1.0
     out = capsys.readouterr().out
-    assert "(+0.33)" in out and "0.333333" not in out and "sgd_step: 1 of 1 points" in out
+    assert "(+0.33)" in out and "0.333333" not in out and "sgd_step: 1 of 1 point" in out and "(1 point, 3 groups" in out
     assert judge.fmt_points(2 / 3) == "0.67" and judge.fmt_points(2.0) == "2" and judge.fmt_points(1.5) == "1.5"
 
 

@@ -12,6 +12,11 @@ from .judge import Verdict, fmt_points
 CLOSING = "These public checks only help you; hidden checks on other inputs decide the grade."
 
 
+def _points(value: float) -> str:
+    """"1 point", "2 points", "0.5 points"."""
+    return f"{fmt_points(value)} point{'' if fmt_points(value) == '1' else 's'}"
+
+
 def _todo_text(name: str) -> str:
     return (f"✗ {name} is not implemented yet: replace the line `raise NotImplementedError()` in the "
             f"exercise cell with your code, run that cell, then run this one again.")
@@ -51,12 +56,12 @@ def group_lines(verdict: Verdict) -> list:
 
 def headline(verdict: Verdict) -> str:
     """"<name>: <points> of <max> points", the last line of every report of an exercise."""
-    return f"{verdict.name}: {fmt_points(verdict.points)} of {fmt_points(verdict.max_points)} points"
+    return f"{verdict.name}: {fmt_points(verdict.points)} of {_points(verdict.max_points)}"
 
 
 def hidden_text(verdict: Verdict) -> str:
     """The hidden check's report: a ✓/✗ line per group of random cases, then the points."""
-    lines = [f"Hidden checks for {verdict.name} ({fmt_points(verdict.max_points)} points, "
+    lines = [f"Hidden checks for {verdict.name} ({_points(verdict.max_points)}, "
              f"{len(verdict.groups)} groups of random cases):"]
     for passed, text, hint, notes in group_lines(verdict):
         lines.append(f"  {'✓' if passed else '✗'} {text}")
