@@ -28,9 +28,15 @@
     li.dataset.snippet = "1";
     var link = li.querySelector("a");
     if (!link || !window.COURSE_SNIPPETS) return;
-    var doc = (link.getAttribute("href") || "").split("#")[0].split("?")[0].replace(/\.html$/, "");
-    var text = window.COURSE_SNIPPETS[doc];
-    if (!text || li.querySelector(".context")) return;
+    var href = link.getAttribute("href") || "";
+    var doc = href.split("#")[0].split("?")[0].replace(/\.html$/, "");
+    var anchor = href.indexOf("#") >= 0 ? href.split("#")[1] : "";
+    var sections = window.COURSE_SNIPPETS[doc];
+    if (!sections || li.querySelector(".context")) return;
+    // A section hit starts at its section; a page hit searches the whole page.
+    var from = 0;
+    for (var i = 0; anchor && i < sections.length; i++) if (sections[i][0] === anchor) { from = i; break; }
+    var text = sections.slice(from).map(function (s) { return s[1]; }).join(" ");
     var p = document.createElement("p");
     p.className = "context";
     p.textContent = snippet(text, words);
