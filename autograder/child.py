@@ -310,7 +310,7 @@ for index, source in JOB["cells"]:
     except BaseException as exc:  # noqa: BLE001 - any error in student code is recorded, not fatal
         cell_errors.append({"cell": index, "error": _short(exc)})
 sys.stdout = sys.stderr = NOTHING
-report({"type": "cells", "errors": cell_errors, "output": "".join(OUTPUT.parts), "dropped": OUTPUT.dropped})
+report({"type": "cells", "errors": cell_errors[:200], "output": "".join(OUTPUT.parts), "dropped": OUTPUT.dropped})
 
 
 # ---------------------------------------------------------------- 5. call the graded functions

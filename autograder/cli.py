@@ -330,6 +330,9 @@ def parser():
 
 
 def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["verify"]:              # everything after the verb is verify's own (--help too)
+        return cmd_verify(argparse.Namespace(rest=argv[1:]))
     p = parser()
     args = p.parse_args(argv)
     # nbgrader's gradebook runs `alembic` from PATH: make this Python's bin/ (a venv's) come first.

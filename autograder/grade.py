@@ -416,6 +416,10 @@ def grade_notebook(path, assignment, student, solutions=ROOT / "solutions", secr
     seed = grading_seed(student, assignment, secret, result.code_sha256)
     result.seed = seed
 
+    unknown = [name for _, _, name, _ in plan.exercises if name not in checks.EXERCISES]
+    if unknown:        # the course's own mistake: a grader error, never the student's
+        raise ValueError(f"{plan.source} calls checks.hidden.{unknown[0]}, but nnlib.checks declares no "
+                         f"exercise called {unknown[0]!r}")
     exercises = [checks.EXERCISES[name] for _, _, name, _ in plan.exercises]
     keys = [key for exercise in exercises for key in answer_keys(exercise)]
     copy_dir = gradingcopy.build(keys)

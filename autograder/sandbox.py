@@ -204,7 +204,8 @@ def _bwrap_command(copy_dir, job_dir, limits, inner_paths):
     uid_args = [] if os.geteuid() == 0 else ["--unshare-user"]
     cmd = [_bwrap_path(), "--die-with-parent", "--new-session", "--unshare-net", "--unshare-pid",
            "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", *uid_args, "--hostname", "sandbox"]
-    cmd += ["--ro-bind", "/usr", "/usr"]
+    # /tmp first: a later mount of it would hide packages installed under /tmp (a test's venv)
+    cmd += ["--perms", "1777", "--size", str(16 * 1024 * 1024), "--tmpfs", "/tmp", "--ro-bind", "/usr", "/usr"]
     for name in ("bin", "lib", "lib64", "lib32", "sbin"):
         path = f"/{name}"
         if os.path.islink(path):
@@ -234,7 +235,6 @@ def _bwrap_command(copy_dir, job_dir, limits, inner_paths):
             "--ro-bind", str(copy_dir), inner_paths["copy"], "--ro-bind", str(job_dir), inner_paths["job"],
             "--proc", "/proc", "--dev", "/dev",
             "--perms", "1777", "--size", str(limits["scratch_mb"] * 1024 * 1024), "--tmpfs", inner_paths["scratch"],
-            "--perms", "1777", "--size", str(16 * 1024 * 1024), "--tmpfs", "/tmp",
             "--clearenv"]
     for key, value in _child_env(inner_paths["scratch"]).items():
         cmd += ["--setenv", key, value]

@@ -386,3 +386,60 @@ def test_a_notebook_of_another_chapter_is_refused_unless_forced():
     assert "--force-assignment" in " ".join(refused.messages)
     forced = grade.grade_notebook(other, CHAPTER, "ada", secret="s", force_assignment=True)
     assert "chapter 03" not in " ".join(forced.messages)
+
+
+def test_a_single_notebook_with_spaces_is_filed_and_graded(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "downloads" / "Copy of the-neuron (1).ipynb"
+    path.parent.mkdir()
+    path.write_text(SOLUTION.read_text())
+    monkeypatch.setenv("NNLIB_GRADING_SECRET", SECRET)
+    monkeypatch.setattr(cli, "RESULTS", tmp_path / "results")
+    monkeypatch.setattr(cli, "FEEDBACK", tmp_path / "feedback")
+    assert cli.main(["grade", str(path), "--student", "alice", "--file-into", str(tmp_path / "submitted"),
+                     "--no-gradebook", "--quiet"]) == 0
+    assert (tmp_path / "submitted" / "alice" / CHAPTER / "the-neuron.ipynb").read_text() == SOLUTION.read_text()
+    record = json.loads((tmp_path / "results" / CHAPTER / "alice.json").read_text())
+    assert record["score"] == 2.0 and "sandbox level: bubblewrap" in capsys.readouterr().out
+    dry = subprocess.run(["make", "-n", "grade", f"NOTEBOOK={path}", "STUDENT=alice"], cwd=ROOT,
+                         capture_output=True, text=True, env=tool_env())
+    assert f'"{path}" --student "alice" --file-into autograder/submitted' in dry.stdout, dry.stdout + dry.stderr
+
+
+def test_grader_errors_are_contained_not_saved_and_graded_again(tmp_path, monkeypatch, capsys):
+    """A bug of the grader on one submission, and a gradebook that fails on another: the batch goes
+    on, neither is saved (no record without its gradebook row), and the next run grades them again."""
+    from autograder import grade as grade_module
+
+    submitted = tmp_path / "submitted"
+    for student in ("ann", "bug", "dbfail"):
+        (submitted / student / CHAPTER).mkdir(parents=True)
+        (submitted / student / CHAPTER / "the-neuron.ipynb").write_text(SOLUTION.read_text())
+    monkeypatch.setenv("NNLIB_GRADING_SECRET", SECRET)
+    monkeypatch.setenv("NNLIB_GRADEBOOK_URL", f"sqlite:///{tmp_path / 'gradebook.db'}")
+    monkeypatch.setattr(cli, "RESULTS", tmp_path / "results")
+    monkeypatch.setattr(cli, "FEEDBACK", tmp_path / "feedback")
+    real_grade, real_record = grade_module.grade_notebook, gradebook.record
+
+    def buggy_grade(path, assignment, student, **kwargs):
+        if student == "bug":
+            raise KeyError("a bug in the grader")
+        return real_grade(path, assignment, student, **kwargs)
+
+    def failing_record(url, result, plan, source):
+        if result.student == "dbfail":
+            raise OSError("database is locked")
+        return real_record(url, result, plan, source)
+
+    monkeypatch.setattr(grade_module, "grade_notebook", buggy_grade)
+    monkeypatch.setattr(gradebook, "record", failing_record)
+    assert cli.main(["grade", str(submitted), "--workers", "2", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "GRADER ERROR" in err and "bug" in err and "database is locked" in err
+    saved = {p.stem for p in (tmp_path / "results").rglob("*.json")}
+    assert saved == {"ann"}
+    assert gradebook.scores(f"sqlite:///{tmp_path / 'gradebook.db'}", CHAPTER) == {"ann": (2.0, 2.0)}
+    monkeypatch.setattr(grade_module, "grade_notebook", real_grade)
+    monkeypatch.setattr(gradebook, "record", real_record)
+    assert cli.main(["grade", str(submitted), "--workers", "2", "--quiet"]) == 0
+    assert "1 submission(s) already graded" in capsys.readouterr().out
+    assert {p.stem for p in (tmp_path / "results").rglob("*.json")} == {"ann", "bug", "dbfail"}
