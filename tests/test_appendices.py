@@ -19,7 +19,7 @@ from coursetools import ROOT, tool_env
 APPENDICES = ROOT / "appendices"
 PAGES = ("a-beyond-dense-networks", "b-nnlib-to-frameworks", "c-notation-glossary",
          "d-instructor-guide", "e-further-reading")
-FENCE = re.compile(r"^(`{3,})([^\n`]*)\n(.*?)^\1[ \t]*$", re.S | re.M)
+FENCE = re.compile(r"^[ \t]*(`{3,})([^\n`]*)\n(.*?)^[ \t]*\1[ \t]*$", re.S | re.M)   # fences may be indented (lists)
 
 
 def page(name):
@@ -59,6 +59,13 @@ def test_no_placeholders(name):
 def test_no_executable_cells(name):
     """Plain MyST pages: code is shown in ```python blocks, never in {code-cell} directives."""
     assert "{code-cell}" not in page(name)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_code_spans_are_balanced(name):
+    """Outside fenced blocks every `code span` closes, so the tests below read code, not prose."""
+    for number, paragraph in enumerate(re.split(r"\n\s*\n", FENCE.sub("", page(name))), 1):
+        assert paragraph.count("`") % 2 == 0, f"{name}.md, paragraph {number}: an unclosed ` in {paragraph[:80]!r}"
 
 
 def test_no_other_pages():
