@@ -38,7 +38,7 @@ CSS = """/* nnlib players (_ext/players.py) */
    least 560 CSS px wide (sharp: frames have 2 device pixels per CSS pixel) and let it scroll. */
 @media (max-width: 600px) {
   .nnlib-player-frames { overflow-x: auto; }
-  .nnlib-player-frames img { max-width: none !important; width: 560px; height: auto; }
+  .nnlib-player-frames img.nnlib-wide { max-width: none !important; width: 560px; height: auto; }
 }
 """
 

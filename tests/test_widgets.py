@@ -51,7 +51,8 @@ def tiny_explorer(**kwargs):
         state["title"].set_text(f"y = {a:g} x")
 
     controls = {"a": Slider(-2, 2, 1, 1, label="a"), "dashed": Toggle(False, label="dashed")}
-    return Explorer(controls, draw, setup, title="a line", figsize=(3, 2), dpi=40, **kwargs)
+    kwargs = {"figsize": (3, 2), "dpi": 40, **kwargs}
+    return Explorer(controls, draw, setup, title="a line", **kwargs)
 
 
 # ---------------------------------------------------------------- one output, three renderers
@@ -264,7 +265,8 @@ var imgs = IMGS.map(function (a) { var i = el(a); if (a.hidden) i.style.display 
 var controls = CONTROLS.map(function (c) { return el({id: c[0], "data-control": c[1], type: c[2], value: c[3]}); });
 var byId = {"#ROOT-shown": el({}), "#ROOT-note": el({})};
 controls.forEach(function (c) { c.value = c.attrs.value; byId["#" + c.id + "-value"] = el({}); });
-var root = {querySelectorAll: function (s) { return s === "img[data-keys]" ? imgs : controls; },
+var window = {addEventListener: function () {}};
+var root = {querySelectorAll: function (s) { return s.indexOf("img") === 0 ? imgs : controls; },
             querySelector: function (s) { return byId[s] || null; },
             addEventListener: function () {}, removeEventListener: function () {}};
 var document = {getElementById: function (id) { return id === "ROOT" ? root : null; }};
@@ -524,36 +526,51 @@ def test_notebook_output_has_html_and_widget_view(tmp_path, monkeypatch):
 # ---------------------------------------------------------------- a real browser
 def test_player_in_chromium_loads_frames_on_use_and_never_disagrees_with_its_controls(tmp_path):
     """Frames as files (as in the book), driven with the keyboard in Debian's Chromium: the picture
-    shown always has the keys of the controls' values, and frames load only when used."""
+    shown always has the keys of the controls' values, frames load only when used, axe-core finds
+    nothing serious, and on a phone a wide frame scrolls sideways inside the player (focusable)."""
     playwright = pytest.importorskip("playwright.sync_api")
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         pytest.skip("needs Debian's chromium")
+    try:
+        from sitetools import axe_findings
+    except ImportError:
+        axe_findings = None
     ext = load_players_extension()
-    pages = []
-    for name, explorer in (("single", tiny_explorer(max_frames=9)), ("combined", tiny_explorer())):
+    cases = [("single", tiny_explorer(max_frames=9), 1280), ("combined", tiny_explorer(), 1280),
+             ("phone", tiny_explorer(max_frames=9, figsize=(8, 2), dpi=90), 390)]
+    for name, explorer, _ in cases:
         body, _ = ext.extract_frames(explorer.player_html(mode="full"), str(tmp_path), lambda n: n)
-        (tmp_path / f"{name}.html").write_text(f"<!doctype html><html lang='en'><head><style>{ext.CSS}</style>"
-                                               f"</head><body><main>{body}</main></body></html>")
-        pages.append((name, explorer))
+        (tmp_path / f"{name}.html").write_text(
+            f"<!doctype html><html lang='en'><head><title>{name}</title><meta name='viewport' "
+            f"content='width=device-width, initial-scale=1'><style>{ext.CSS}</style></head>"
+            f"<body><main><h1>Player</h1>{body}</main></body></html>")
+    check = """() => {
+      const root = document.querySelector('.nnlib-player');
+      const ix = [...root.querySelectorAll('[data-control]')].map(e => e.value).join(',');
+      const shown = [...root.querySelectorAll('img')].filter(i => i.style.display !== 'none');
+      const box = root.querySelector('.nnlib-player-frames');
+      return {ix, keys: shown.map(i => i.dataset.keys), alt: shown.map(i => i.alt).join(),
+              text: root.querySelector('[aria-live]').textContent,
+              valuetext: root.querySelector('input[type=range]').getAttribute('aria-valuetext'),
+              scrolls: box.scrollWidth > box.clientWidth, focusable: box.getAttribute('tabindex') === '0',
+              page_width: document.documentElement.scrollWidth};
+    }"""
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox"])
         try:
-            for name, explorer in pages:
-                page = browser.new_page()
+            for name, explorer, width in cases:
+                page = browser.new_page(viewport={"width": width, "height": 800})
                 requested = []
                 page.on("request", lambda r: requested.append(r.url.rsplit("/", 1)[-1]))
                 page.goto((tmp_path / f"{name}.html").as_uri())
                 page.wait_for_load_state("load")
                 assert len([u for u in requested if u.endswith(".png")]) == 1   # the default frame only
-                check = """() => {
-                  const root = document.querySelector('.nnlib-player');
-                  const ix = [...root.querySelectorAll('[data-control]')].map(e => e.value).join(',');
-                  const shown = [...root.querySelectorAll('img')].filter(i => i.style.display !== 'none');
-                  return {ix, keys: shown.map(i => i.dataset.keys), alt: shown.map(i => i.alt).join(),
-                          text: root.querySelector('[aria-live]').textContent,
-                          valuetext: root.querySelector('input[type=range]').getAttribute('aria-valuetext')};
-                }"""
+                state = page.evaluate(check)
+                assert state["scrolls"] == state["focusable"] == (name == "phone"), state
+                assert state["page_width"] <= width                            # the page itself never scrolls
+                if axe_findings is not None:
+                    assert axe_findings(page) == []
                 slider, box = page.locator("input[type=range]"), page.locator("select")
                 for action in [lambda: slider.focus(), lambda: page.keyboard.press("ArrowRight"),
                                lambda: box.select_option("1"), lambda: slider.focus(),

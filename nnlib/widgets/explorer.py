@@ -77,6 +77,9 @@ LIVE_LINK = '<span class="nnlib-live-link"></span>'
 PLAYER_ENV = "NNLIB_PLAYER"
 # Static frames have FRAME_SCALE device pixels per CSS pixel: sharp on phones and high-DPI screens.
 FRAME_SCALE = 2
+# Frames wider than this (CSS px) get class "nnlib-wide": on a phone the book shows them at this
+# width, scrolling sideways, rather than shrunk until their labels are unreadable (_ext/players.py).
+WIDE_CSS_PX = 560
 
 # "Nice" multiples of a slider's step used for the static sweep: 1, 2, 5, 10, 20, 50, ...
 _NICE = [k * 10**e for e in range(7) for k in (1, 2, 5)]
@@ -546,8 +549,9 @@ class Explorer:
             eager = default_key in keys
             source = f'src="{data_uri(png)}"' if eager else f'data-src="{data_uri(png)}"'
             style = "max-width:100%;height:auto" + ("" if eager else ";display:none")
+            wide = ' class="nnlib-wide"' if width / scale > WIDE_CSS_PX else ""
             imgs_html.append(
-                f'<img {source} data-keys="{" ".join(keys)}" width="{round(width / scale)}" '
+                f'<img {source} data-keys="{" ".join(keys)}"{wide} width="{round(width / scale)}" '
                 f'height="{round(height / scale)}" alt="{html.escape(self._alt(values))}" style="{style}">')
 
         shown = ", ".join(f"{self.controls[n].label} = {_fmt(defaults[n])}" for n in names)
@@ -641,6 +645,19 @@ class Explorer:
   }}
   root.addEventListener("pointerdown", used);
   root.addEventListener("focusin", used);
+  var box = root.querySelector(".nnlib-player-frames");
+  function scrollable() {{  // on a phone the frame may scroll sideways: reachable by keyboard then
+    if (!box) return;
+    if (box.scrollWidth > box.clientWidth + 1) {{
+      box.setAttribute("tabindex", "0"); box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "picture, scrolls sideways");
+    }} else {{
+      box.removeAttribute("tabindex"); box.removeAttribute("role"); box.removeAttribute("aria-label");
+    }}
+  }}
+  scrollable();
+  window.addEventListener("resize", scrollable);
+  root.querySelectorAll("img").forEach(function (img) {{ img.addEventListener("load", scrollable); }});
 }})();
 </script>"""
 

@@ -13,7 +13,7 @@ import html
 import itertools
 import json
 
-from .explorer import FRAME_SCALE, LIVE_LINK, data_uri, png_size
+from .explorer import FRAME_SCALE, LIVE_LINK, WIDE_CSS_PX, data_uri, png_size
 from .playground_core import PRESETS, PlaygroundState, preset_config
 from .playground_view import PlaygroundFigure
 
@@ -79,7 +79,8 @@ def player_html(runs, title="Neural network playground", caption=CAPTION, scale=
             width, height = png_size(frame["png"])
             eager = k == 0 and i == len(run["frames"]) - 1
             source = "src" if eager else "data-src"
-            images.append(f'<img {source}="{data_uri(frame["png"])}" data-run="{k}" data-frame="{i}" '
+            wide = ' class="nnlib-wide"' if width / scale > WIDE_CSS_PX else ""
+            images.append(f'<img {source}="{data_uri(frame["png"])}" data-run="{k}" data-frame="{i}"{wide} '
                           f'width="{round(width / scale)}" height="{round(height / scale)}" '
                           f'alt="{html.escape(run["title"] + ", " + frame["text"])}" '
                           f'style="max-width:100%;height:auto{"" if eager else ";display:none"}">')
@@ -143,5 +144,18 @@ def player_html(runs, title="Neural network playground", caption=CAPTION, scale=
   }}
   root.addEventListener("pointerdown", used);
   root.addEventListener("focusin", used);
+  var box = root.querySelector(".nnlib-player-frames");
+  function scrollable() {{  // on a phone the frame may scroll sideways: reachable by keyboard then
+    if (!box) return;
+    if (box.scrollWidth > box.clientWidth + 1) {{
+      box.setAttribute("tabindex", "0"); box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "picture, scrolls sideways");
+    }} else {{
+      box.removeAttribute("tabindex"); box.removeAttribute("role"); box.removeAttribute("aria-label");
+    }}
+  }}
+  scrollable();
+  window.addEventListener("resize", scrollable);
+  root.querySelectorAll("img").forEach(function (img) {{ img.addEventListener("load", scrollable); }});
 }})();
 </script>"""
