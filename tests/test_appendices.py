@@ -228,3 +228,139 @@ def test_guide_paths_exist():
         assert expected in paths, f"the guide should name {expected} (or this test's extraction broke)"
     missing = sorted(path for path in paths if not (ROOT / path).exists())
     assert not missing, f"Appendix D names paths that do not exist in the repository: {missing}"
+
+
+# ---------------------------------------------------------------------- one notation (issue 13)
+MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+)\$", re.S)
+PROSE_PAGES = (*PAGES, "../intro")
+SUBSCRIPT_LAYER = re.compile(r"(?<![A-Za-z\\])(W|Z|A|b|\\delta|dW|dZ|dA|db)_\{?(l|L|l\s*[-+]\s*1|\d)\}?(?![\w{])")
+
+
+def paragraphs(name):
+    """The page outside fenced code, cut into paragraphs and table rows (one claim each)."""
+    text = FENCE.sub("", page(name))
+    return [part for block in re.split(r"\n\s*\n", text)
+            for part in (block.splitlines() if block.lstrip().startswith("|")
+                         else re.split(r"\n(?=- |\d+\. )", block))]
+
+
+@pytest.mark.parametrize("name", PROSE_PAGES)
+def test_layers_are_numbered_by_bracketed_superscripts(name):
+    """W^{[l]}, Z^{[l]}, A^{[l-1]}, δ^{[l]}: never W_l, Z_2 or A_{l-1} in the formulas."""
+    math = [m.group(1) or m.group(2) for m in MATH.finditer(FENCE.sub("", page(name)))]
+    wrong = sorted({hit.group(0) for formula in math for hit in SUBSCRIPT_LAYER.finditer(formula)})
+    assert not wrong, f"{name}.md numbers layers with subscripts: {wrong} (write W^{{[l]}}, Z^{{[l]}}, ...)"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_momentum_is_mu_and_xavier_is_not_lecun(name):
+    """β is the regression coefficients and batch norm's shift, so the momentum coefficient is μ;
+    N(0, 1/n_in) is LeCun's initialisation: a claim calling it Xavier/Glorot must say so."""
+    one_over_fan_in = re.compile(r"1\s*/\s*(\\sqrt\{?\s*)?n_?(\\text\{in\}|\{\\text\{in\}\}|in\b)")
+    for part in paragraphs(name):
+        low = part.lower()
+        if "momentum" in low and ("\\beta" in part or "β" in part):
+            assert "\\mu" in part or "μ" in part, f"{name}.md: β next to momentum without μ: {part[:120]!r}"
+        if ("xavier" in low or "glorot" in low) and one_over_fan_in.search(part):
+            assert "lecun" in low, f"{name}.md: 1/n_in called Xavier/Glorot without naming LeCun: {part[:120]!r}"
+
+
+def test_the_checks_above_can_fail():
+    bad = "a momentum $\\beta$ of 0.9, and Xavier's $N(0, 1/n_\\text{in})$"
+    assert SUBSCRIPT_LAYER.search("Z_l = A_{l-1} W_l") and not SUBSCRIPT_LAYER.search("W^{[l]}_{jk} \\sigma_B^2")
+    assert "\\mu" not in bad and "lecun" not in bad.lower()
+
+
+GLOSSARY_TERMS = ("Adam", "Bias correction", "Momentum", "Error of a layer", "Softmax Jacobian",
+                  "Negative log-likelihood", "Categorical cross-entropy", "Batch normalisation backward pass",
+                  "LeCun initialisation", "Glorot (Xavier) initialisation", "He initialisation",
+                  "Data augmentation", "Held-out accuracy", "Computational graph")
+
+
+def glossary():
+    text = page("c-notation-glossary")
+    block = text[text.index("```{glossary}"):]
+    return dict(re.findall(r"^(\S[^\n]*)\n((?:  [^\n]*\n?)+)", block, re.M))
+
+
+def test_glossary_defines_the_course_terms():
+    entries = glossary()
+    missing = [term for term in GLOSSARY_TERMS if term not in entries]
+    assert not missing, f"Appendix C's glossary lacks {missing}"
+    assert "2/(n_\\text{in} + n_\\text{out})" in entries["Glorot (Xavier) initialisation"]
+    assert "N(0, 1/n_\\text{in})" in entries["LeCun initialisation"]
+    assert "N(0, 2/n_\\text{in})" in entries["He initialisation"]
+    for symbol in ("\\rho_1", "\\rho_2", "\\varepsilon", "\\hat m", "\\hat v"):
+        assert symbol in entries["Adam"], f"the Adam entry should use {symbol}"
+    assert "(P - Y)/n" in entries["Categorical cross-entropy"]
+    assert "zeros" in entries["Data augmentation"] and "np.roll" in entries["Data augmentation"]
+    terms = list(entries)
+    assert terms == sorted(terms, key=str.lower), "glossary entries are in alphabetical order"
+
+
+def test_glossary_points_to_chapters_that_exist():
+    chapters = {p.name[:2] for p in (ROOT / "solutions").iterdir() if re.match(r"\d\d-", p.name)}
+    cited = set()
+    for group in re.findall(r"chapters? ((?:\d\d(?:, | and )?)+)", page("c-notation-glossary")):
+        cited |= set(re.findall(r"\d\d", group))
+    assert cited and cited <= chapters, f"Appendix C cites chapters that do not exist: {sorted(cited - chapters)}"
+
+
+# ---------------------------------------------------------------------- names that must exist in nnlib
+NNLIB_MODULES = ("activations", "datasets", "gradcheck", "layers", "losses", "models", "network",
+                 "normalization", "optim", "regularization")
+
+
+@pytest.mark.parametrize("name", ("b-nnlib-to-frameworks", "c-notation-glossary"))
+def test_nnlib_names_in_the_appendix_exist(name):
+    """Every `module.function` of nnlib, every loss= and init= name the appendix shows is real."""
+    import importlib
+
+    from nnlib import losses, network
+    spans = "\n".join(code_text(page(name)))
+    if name == "b-nnlib-to-frameworks":     # loss= and init= of nnlib, not of Keras: the nnlib column
+        table = page(name).split("| concept | nnlib | PyTorch |", 1)[1].split("\n\n", 1)[0]
+        nnlib_side = nnlib_example() + "\n".join(row.split("|")[2] for row in table.splitlines()[2:])
+    else:
+        nnlib_side = spans
+    used = {(module, attr) for module, attr in
+            re.findall(rf"(?<![\w.])(?:nnlib\.)?({'|'.join(NNLIB_MODULES)})\.([A-Za-z_]\w*)", spans)
+            if attr[0].islower() or module == "models"}   # torch.optim.Adam, Keras's layers.Dense: not ours
+    assert used, "no nnlib names found: the extraction broke"
+    missing = [f"{module}.{attr}" for module, attr in sorted(used)
+               if not hasattr(importlib.import_module(f"nnlib.{module}"), attr)]
+    assert not missing, f"{name}.md names nnlib functions that do not exist: {missing}"
+    names = [next(filter(None, pair)) for pair in re.findall(r'loss="(\w+)"|"(\w+_cross_entropy)"', nnlib_side)]
+    assert names or name != "b-nnlib-to-frameworks", "no nnlib loss names found: the extraction broke"
+    for loss in names:
+        assert loss in losses.NAMES, f"{name}.md names a loss nnlib does not have: {loss}"
+    for init in re.findall(r'init="(\w+)"', nnlib_side):
+        assert init in network.SCHEMES, f"{name}.md names an init scheme nnlib does not have: {init}"
+
+
+def test_framework_tables_cover_the_new_topics():
+    text = page("b-nnlib-to-frameworks")
+    for table_start in ("| concept | nnlib | PyTorch |", "| concept | Keras | scikit-learn |"):
+        table = text[text.index(table_start):].split("\n\n", 1)[0]
+        rows = {line.split("|")[1].strip() for line in table.splitlines()[2:]}
+        for concept in ("softmax", "multi-class cross-entropy", "momentum", "Adam", "batch normalisation",
+                        "shifting images (augmentation)", "initialisation"):
+            assert concept in rows, f"the table '{table_start}' has no row for {concept}"
+    torch_ce = next(line for line in text.splitlines() if "nn.CrossEntropyLoss()" in line and line.startswith("| multi"))
+    assert "logits" in torch_ce and "no softmax" in torch_ce
+
+
+# ---------------------------------------------------------------------- Appendix E
+def test_further_reading_has_the_sources_of_the_new_topics():
+    text = page("e-further-reading")
+    for needle, what in (("neuralnetworksanddeeplearning.com/chap2.html", "Nielsen, chapter 2 (backprop)"),
+                         ("Kingma and Ba (2015)", "Adam, ICLR 2015"), ("arxiv.org/abs/1412.6980", "Adam"),
+                         ("proceedings.mlr.press/v9/glorot10a", "Glorot and Bengio 2010"),
+                         ("arxiv.org/abs/1502.01852", "He et al. 2015"),
+                         ("10.1007/3-540-49430-8_2", "LeCun et al. 1998, Efficient BackProp"),
+                         ("cs231n", "CS231n notes"), ("kratzert.github.io", "batch-norm backward, worked"),
+                         ("10.24432/C50P49", "the UCI digits"), ("load_digits", "scikit-learn's digits")):
+        assert needle in text, f"Appendix E should list {what} ({needle})"
+    items = [line for line in text.splitlines() if line.startswith("- ")]
+    assert items and all(re.match(r"- \[[^\]]+\]\(https?://[^)\s]+\)", line) for line in items), \
+        "every entry starts with a [title](address) link"

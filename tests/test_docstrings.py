@@ -2,6 +2,7 @@
 import importlib
 import inspect
 import pkgutil
+import re
 
 import pytest
 
@@ -54,6 +55,8 @@ def test_the_exercise_references_exist_with_their_signatures():
         regularization.dropout_backward: ["dA", "mask", "keep_prob"],
         regularization.early_stopping_epoch: ["val_losses", "patience", "min_delta"],
         normalization.batchnorm_forward: ["Z", "gamma", "beta", "eps"],
+        normalization.batchnorm_backward: ["dout", "cache"],
+        activations.softmax: ["Z"], losses.softmax_cross_entropy_grad: ["Z", "y"],
     }
     for fn, params in expected.items():
         names = list(inspect.signature(fn).parameters)
@@ -62,3 +65,48 @@ def test_the_exercise_references_exist_with_their_signatures():
                        optim.train_epoch: ["X", "y", "params", "activations", "lr", "batch_size", "rng"],
                        normalization.standardize: ["X_train"], nnlib.build_and_train: ["X_train", "y_train"]}.items():
         assert set(params) <= set(inspect.signature(fn).parameters), fn.__name__
+    from nnlib import datasets
+    assert list(inspect.signature(datasets.digits).parameters) == [], "datasets.digits() takes no arguments"
+
+
+def _answer_keys():
+    """(exercise, nnlib function) for every graded exercise whose answer key is the nnlib function
+    of the same name (train_digits, whose keys are ready-made trainers, has none)."""
+    import nnlib.checks  # noqa: F401 - registers every chapter's exercises
+    from nnlib.checks.spec import EXERCISES
+    pairs = []
+    for exercise in EXERCISES.values():
+        for key in exercise.answer_keys:
+            module, _, attr = key.rpartition(".")
+            if attr == exercise.name and module.startswith("nnlib.") and not module.startswith("nnlib.checks"):
+                pairs.append((exercise, getattr(importlib.import_module(module), attr)))
+    return pairs
+
+
+def test_every_graded_exercise_matches_its_answer_key():
+    """The signature an exercise states to students names the answer key's parameters, in order,
+    and the answer key explains itself: a renamed parameter (beta -> mu) or a new exercise whose
+    nnlib function has no docstring fails here."""
+    pairs = _answer_keys()
+    assert len(pairs) >= 25, f"only {len(pairs)} exercises have an nnlib answer key of their own name"
+    for exercise, fn in pairs:
+        stated = re.match(r"\w+\((.*?)\)", exercise.signature).group(1)
+        stated = [part.split("=")[0].strip() for part in stated.split(",") if part.strip()]
+        actual = list(inspect.signature(fn).parameters.values())
+        for i, name in enumerate(stated):
+            if i < len(actual) and actual[i].kind is inspect.Parameter.VAR_POSITIONAL:
+                break                                   # standardize(X_train, *X_others)
+            assert i < len(actual) and actual[i].name == name, \
+                f"{exercise.name}: the exercise states {exercise.signature}, nnlib has {fn.__name__}{inspect.signature(fn)}"
+        assert len((fn.__doc__ or "").strip()) > 20, f"{fn.__module__}.{fn.__name__} has no docstring to read"
+
+
+def test_optimizer_and_batchnorm_docstrings_use_the_course_symbols():
+    """Chapter 06 writes the momentum coefficient μ and Adam's decay rates ρ₁, ρ₂ (β is taken);
+    chapter 11 derives batch norm's backward pass through μ_B and σ²_B."""
+    from nnlib import normalization, optim
+    assert "μ" in optim.momentum_step.__doc__ and "β" not in optim.momentum_step.__doc__
+    for symbol in ("ρ₁", "ρ₂", "ε", "m̂", "v̂"):
+        assert symbol in optim.adam_step.__doc__, f"adam_step's docstring should write {symbol}"
+    for symbol in ("μ_B", "σ²_B", "dgamma", "dbeta", "dZ ="):
+        assert symbol in normalization.batchnorm_backward.__doc__, f"batchnorm_backward's docstring lacks {symbol}"
