@@ -1,4 +1,4 @@
-"""Chapter 11's graded exercises: standardize and batchnorm_forward.
+"""Chapter 11's graded exercises: standardize, batchnorm_forward and batchnorm_backward.
 
 Correct and buggy variants (points earned, mistake named) are in tests/checks/variants_ch11.py;
 here: the public checks' words, the references, hidden cases that are plain data the sandboxed
@@ -68,95 +68,11 @@ def test_answer_keys_name_the_nnlib_functions():
     assert STANDARDIZE.answer_keys == ("nnlib.normalization.standardize",)
     assert BATCHNORM.answer_keys == ("nnlib.normalization.batchnorm_forward",)
 
-# ====================================================================== batchnorm_backward
-import pytest  # noqa: E402
 
+# ====================================================================== batchnorm_backward
 from nnlib import gradcheck, normalization  # noqa: E402
 
 BATCHNORM_BACKWARD = checks.EXERCISES["batchnorm_backward"]
-
-
-def bnb_compact(dout, cache):
-    """The chapter's compact formula."""
-    Z_hat, gamma, std, training = cache
-    n = dout.shape[0]
-    dZ_hat = dout * gamma
-    dZ = dZ_hat / std if not training else \
-        (n * dZ_hat - dZ_hat.sum(axis=0) - Z_hat * (dZ_hat * Z_hat).sum(axis=0)) / (n * std)
-    return dZ, (dout * Z_hat).sum(axis=0), dout.sum(axis=0)
-
-
-def bnb_three_paths(dout, cache):
-    """The derivation step by step: ∂C/∂σ², ∂C/∂μ, then the three paths summed; lists, loops."""
-    Z_hat, gamma, std, training = cache
-    n, k = dout.shape
-    dZ = np.zeros_like(dout, dtype=float)
-    for j in range(k):
-        dz_hat = [dout[i, j] * gamma[j] for i in range(n)]
-        if not training:
-            dZ[:, j] = np.array(dz_hat) / std[j]
-            continue
-        d_var = -sum(dz_hat[i] * Z_hat[i, j] for i in range(n)) / (2 * std[j] ** 2)
-        d_mu = -sum(dz_hat) / std[j]
-        for i in range(n):
-            centred = Z_hat[i, j] * std[j]                     # z_i − μ
-            dZ[i, j] = dz_hat[i] / std[j] + d_mu / n + d_var * 2 * centred / n
-    return dZ, np.einsum("ij,ij->j", dout, Z_hat), dout.sum(axis=0)
-
-
-def bnb_ignores_eval_mode(dout, cache):
-    """The training formula in both modes: wrong when the statistics are running averages."""
-    Z_hat, gamma, std, _ = cache
-    return bnb_compact(dout, (Z_hat, gamma, std, True))
-
-
-def bnb_constant_statistics(dout, cache):
-    Z_hat, gamma, std, training = cache
-    return dout * gamma / std, (dout * Z_hat).sum(axis=0), dout.sum(axis=0)
-
-
-def bnb_means(dout, cache):
-    dZ, dgamma, dbeta = bnb_compact(dout, cache)
-    return dZ, dgamma / len(dout), dbeta / len(dout)
-
-
-def bnb_no_mean_path(dout, cache):
-    Z_hat, gamma, std, training = cache
-    n, dZ_hat = dout.shape[0], dout * gamma
-    dZ = (n * dZ_hat - Z_hat * (dZ_hat * Z_hat).sum(axis=0)) / (n * std)
-    return dZ, (dout * Z_hat).sum(axis=0), dout.sum(axis=0)
-
-
-def bnb_list(dout, cache):
-    return list(bnb_compact(dout, cache))
-
-
-def bnb_todo(dout, cache):
-    raise NotImplementedError()
-
-
-def bnb_points(fn, seeds=(0, 1, 2)):
-    return [BATCHNORM_BACKWARD.hidden(fn, 4, rng=np.random.default_rng(k)) for k in seeds]
-
-
-@pytest.mark.parametrize("fn", [bnb_compact, bnb_three_paths, normalization.batchnorm_backward])
-def test_batchnorm_backward_correct_variants_earn_full_points(fn):
-    assert bnb_points(fn) == [4.0, 4.0, 4.0]
-
-
-@pytest.mark.parametrize("fn, points, mistake", [
-    (bnb_constant_statistics, 1.0, "μ and σ² are treated as constants"),
-    (bnb_means, 0.0, "dgamma and dbeta are means, not sums"),
-    (bnb_no_mean_path, 0.0, "the path through μ is missing"),
-    (bnb_ignores_eval_mode, 3.0, None),
-    (bnb_list, 0.0, None),
-    (bnb_todo, 0.0, None),
-])
-def test_batchnorm_backward_buggy_variants_lose_points(fn, points, mistake, capsys):
-    assert bnb_points(fn, seeds=(0,)) == [points]
-    out = capsys.readouterr().out
-    if mistake:
-        assert f"known mistake: {mistake}" in out
 
 
 def test_batchnorm_backward_reference_matches_finite_differences():

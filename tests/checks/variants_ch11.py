@@ -1,4 +1,4 @@
-"""Chapter 11's variants: standardize and batchnorm_forward."""
+"""Chapter 11's variants: standardize, batchnorm_forward and batchnorm_backward."""
 import numpy as np
 
 from nnlib import normalization
@@ -143,6 +143,65 @@ def bn_dict_cache(Z, gamma, beta, eps):
     return out, {"Z_hat": Z_hat, "std": std}
 
 
+def bnb_compact(dout, cache):
+    """The chapter's compact formula."""
+    Z_hat, gamma, std, training = cache
+    n = dout.shape[0]
+    dZ_hat = dout * gamma
+    dZ = dZ_hat / std if not training else \
+        (n * dZ_hat - dZ_hat.sum(axis=0) - Z_hat * (dZ_hat * Z_hat).sum(axis=0)) / (n * std)
+    return dZ, (dout * Z_hat).sum(axis=0), dout.sum(axis=0)
+
+
+def bnb_three_paths(dout, cache):
+    """The derivation step by step: ∂C/∂σ², ∂C/∂μ, then the three paths summed; lists, loops."""
+    Z_hat, gamma, std, training = cache
+    n, k = dout.shape
+    dZ = np.zeros_like(dout, dtype=float)
+    for j in range(k):
+        dz_hat = [dout[i, j] * gamma[j] for i in range(n)]
+        if not training:
+            dZ[:, j] = np.array(dz_hat) / std[j]
+            continue
+        d_var = -sum(dz_hat[i] * Z_hat[i, j] for i in range(n)) / (2 * std[j] ** 2)
+        d_mu = -sum(dz_hat) / std[j]
+        for i in range(n):
+            centred = Z_hat[i, j] * std[j]                     # z_i − μ
+            dZ[i, j] = dz_hat[i] / std[j] + d_mu / n + d_var * 2 * centred / n
+    return dZ, np.einsum("ij,ij->j", dout, Z_hat), dout.sum(axis=0)
+
+
+def bnb_ignores_eval_mode(dout, cache):
+    """The training formula in both modes: wrong when the statistics are running averages."""
+    Z_hat, gamma, std, _ = cache
+    return bnb_compact(dout, (Z_hat, gamma, std, True))
+
+
+def bnb_constant_statistics(dout, cache):
+    Z_hat, gamma, std, training = cache
+    return dout * gamma / std, (dout * Z_hat).sum(axis=0), dout.sum(axis=0)
+
+
+def bnb_means(dout, cache):
+    dZ, dgamma, dbeta = bnb_compact(dout, cache)
+    return dZ, dgamma / len(dout), dbeta / len(dout)
+
+
+def bnb_no_mean_path(dout, cache):
+    Z_hat, gamma, std, training = cache
+    n, dZ_hat = dout.shape[0], dout * gamma
+    dZ = (n * dZ_hat - Z_hat * (dZ_hat * Z_hat).sum(axis=0)) / (n * std)
+    return dZ, (dout * Z_hat).sum(axis=0), dout.sum(axis=0)
+
+
+def bnb_list(dout, cache):
+    return list(bnb_compact(dout, cache))
+
+
+def bnb_todo(dout, cache):
+    raise NotImplementedError()
+
+
 VARIANTS = [
     *correct("standardize", std_vectorised, std_loops, std_keepdims_list, std_nnlib),
     Variant("standardize", std_own_statistics, 0.0, "the test set is standardised with its own statistics",
@@ -167,4 +226,12 @@ VARIANTS = [
     Variant("batchnorm_forward", bn_only_out, 0.0, None, seeds=(0,), says=("should return a pair (out, cache)",)),
     Variant("batchnorm_forward", bn_dict_cache, 0.0, None, seeds=(0,),
             says=("the cache (the second element of the pair) should hold only arrays",)),
+
+    *correct("batchnorm_backward", bnb_compact, bnb_three_paths, normalization.batchnorm_backward),
+    Variant("batchnorm_backward", bnb_constant_statistics, 0.25, "μ and σ² are treated as constants", seeds=(0,)),
+    Variant("batchnorm_backward", bnb_means, 0.0, "dgamma and dbeta are means, not sums", seeds=(0,)),
+    Variant("batchnorm_backward", bnb_no_mean_path, 0.0, "the path through μ is missing", seeds=(0,)),
+    Variant("batchnorm_backward", bnb_ignores_eval_mode, 0.75, None, seeds=(0,)),
+    Variant("batchnorm_backward", bnb_list, 0.0, None, seeds=(0,)),
+    Variant("batchnorm_backward", bnb_todo, 0.0, None, seeds=(0,)),
 ]
