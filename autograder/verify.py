@@ -320,8 +320,8 @@ def _arrays(value) -> list:
     return []
 
 
-def _same(exercise, case, reference, answer) -> bool:
-    expected, args_after, ref_error = _outcome(reference, case)
+def _same(exercise, case, reference_outcome, answer) -> bool:
+    expected, args_after, ref_error = reference_outcome
     received, answer_args_after, error = _outcome(answer, case)
     if ref_error or error:
         return ref_error == error
@@ -337,21 +337,23 @@ def _same(exercise, case, reference, answer) -> bool:
 
 
 def equivalence_cases(exercise) -> list:
-    """The inputs on which a mutant must differ from the reference to count: public cases and
-    the hidden groups drawn with every seed in EQUIVALENCE_SEEDS (and the grading seed)."""
+    """[(case, the reference's outcome on it)]: the inputs on which a mutant must differ from the
+    reference to count (public cases and the hidden groups drawn with the grading seed and every
+    seed in EQUIVALENCE_SEEDS), with the reference's answers computed once."""
     cases = list(exercise.public_cases)
     for seed in (GRADING_SEED,) + EQUIVALENCE_SEEDS:
         with _silenced():
             groups = exercise.hidden_groups(np.random.default_rng(seed))
         for _, group in groups:
             cases += list(group)
-    return cases
+    return [(case, _outcome(exercise.reference, case)) for case in cases]
 
 
 def is_equivalent(exercise, answer, cases) -> bool:
+    """True when `answer` gives the reference's outcome on every case of equivalence_cases."""
     try:
         with _time_limit(MUTANT_SECONDS):
-            return all(_same(exercise, case, exercise.reference, answer) for case in cases)
+            return all(_same(exercise, case, outcome, answer) for case, outcome in cases)
     except MutantTimeout:
         return False
 
