@@ -49,3 +49,11 @@ def test_every_table_has_correct_and_buggy_variants_of_each_exercise():
     for name, variants in by_exercise.items():
         assert any(v.fraction == 1.0 for v in variants), f"{name}: no correct variant"
         assert any(v.fraction < 1.0 for v in variants), f"{name}: no buggy variant"
+
+
+def test_every_graded_exercise_has_a_table():
+    """Except the capstone (call fit_predict: graded on a trained model's accuracy, tests/test_ch09.py)."""
+    in_tables = {v.exercise for _, v in VARIANTS}
+    missing = [name for name, e in EXERCISES.items()
+               if name not in in_tables and getattr(e, "call", "plain") != "fit_predict"]
+    assert not missing, f"no correct/buggy variants in tests/checks/variants_chNN.py for {missing}"
