@@ -69,6 +69,12 @@ def _check_level(args):
         return None
     banner = "WARNING " if how != "bubblewrap" else ""
     print(f"{banner}sandbox level: {text}")
+    if how != "bubblewrap" and os.geteuid() == 0:
+        from . import gradingcopy
+
+        if not sandbox._reachable_by_others(gradingcopy.CACHE):
+            print("WARNING: an unprivileged user cannot reach this Python installation (e.g. it is under /root), "
+                  "so outside bubblewrap the students' code runs as root")
     return how
 
 

@@ -1,13 +1,13 @@
-"""What may cross between the grader and the sandboxed child: plain data only.
+"""Plain data checks for the exercise declarations (used by the chapters' tests).
 
-Arguments (grader → child) and results (child → grader) are written as one JSON
-structure plus one .npz file of arrays. Nothing is pickled: arrays are read back
-with `allow_pickle=False`, so a submission cannot smuggle an object (with a lying
-`__eq__` or `__array__`) into the grader.
+The grader's own wire format is protocol.py (framed JSON and raw array bytes over a pipe). This
+module keeps the simpler form the chapter tests use to check that an exercise's hidden cases and
+answers are plain data the sandbox can receive and send: numbers, strings, arrays of numbers,
+tuples, lists and dicts of those, and registered argument functions (by name).
 
     encode(value, arrays)   value → JSON-able structure; arrays collected in `arrays`
-    decode(obj, arrays)     the inverse (used for arguments in the child)
-    plain_result(value)     check that a student's return value is plain data, or say why not
+    decode(obj, arrays)     the inverse
+    plain_result(value)     check that a return value is plain data, or say why not
 """
 import numbers
 

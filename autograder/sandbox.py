@@ -131,6 +131,9 @@ def _uid_in_use(uid):
     return False
 
 
+USED_UIDS = set()      # every uid this process gave a sandbox (tests check none of them survives)
+
+
 def new_uid():
     """A fresh unprivileged uid (only when the grader is root; else None)."""
     if os.geteuid() != 0:
@@ -139,6 +142,7 @@ def new_uid():
         while True:
             uid = next(_uid_counter)
             if not _uid_in_use(uid):
+                USED_UIDS.add(uid)
                 return uid
 
 

@@ -130,14 +130,14 @@ def _submission(exercise, extra):
 
 
 def _sandbox_processes():
-    """Pids of processes running as a sandbox uid (>= the grader's base uid)."""
-    base = int(os.environ.get("NNLIB_SANDBOX_BASE_UID", "200000"))
+    """(pid, uid, command) of every process running as a uid this test process gave a sandbox."""
     found = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                if os.stat(f"/proc/{entry}").st_uid >= base:
-                    found.append(int(entry))
+                uid = os.stat(f"/proc/{entry}").st_uid
+                if uid in sandbox.USED_UIDS:
+                    found.append((int(entry), uid, Path(f"/proc/{entry}/cmdline").read_bytes()[:200]))
             except OSError:
                 pass
     return found
@@ -200,9 +200,10 @@ def batch(tmp_path_factory):
         code = cli.main(["grade", str(submitted), str(archive), "--workers", "2", "--quiet", "--timeout", "6"])
     after = set(Path("/tmp").iterdir())
     survivors = _sandbox_processes()
+    uids = set(sandbox.USED_UIDS)
     records = {p.parent.name + "/" + p.stem: json.loads(p.read_text()) for p in (base / "results").rglob("*.json")}
     yield {"base": base, "code": code, "out": out.getvalue(), "err": err.getvalue(), "db": db, "records": records,
-           "new_tmp": after - before, "survivors": survivors}
+           "new_tmp": after - before, "survivors": survivors, "uids": uids}
     mp.undo()
 
 
@@ -230,6 +231,7 @@ def test_the_batch_finishes_and_the_gradebook_equals_the_records(batch):
 
 
 def test_no_process_outlives_the_batch_and_nothing_is_written_outside(batch):
+    assert len(batch["uids"]) >= len(SUBMISSIONS)      # a uid of its own for every sandbox
     assert batch["survivors"] == []
     assert not list(Path("/tmp").glob("nnlib-hostile-mark*"))
     assert not [p for p in batch["new_tmp"] if p.name.startswith(("nnlib-", "job-", "scratch-", "lms-"))]
@@ -305,11 +307,11 @@ def test_protocol_reader_limits_bytes_and_time():
     assert header["type"] == "x" and arrays[0].shape == (2, 3)
     with pytest.raises(TimeoutError):
         reader.read(__import__("time").monotonic() + 0.2)        # nothing more: the deadline ends the wait
-    os.write(w, b"\x00\x00\x00\x10" + b'{"blobs":[{"dtype":"<f8","shape":[100000]}]}'[:16])
-    os.write(w, b'{"blobs":[{"dtype":"<f8","shape":[1000]}]}'.ljust(16)[:0])
-    os.close(w)
-    with pytest.raises((protocol.ProtocolError, EOFError)):
+    header = b'{"blobs":[{"dtype":"<f8","shape":[100000]}]}'      # 800 kB announced, 1 kB allowed
+    os.write(w, len(header).to_bytes(4, "big") + header)
+    with pytest.raises(protocol.ProtocolError):
         reader.read(__import__("time").monotonic() + 2)
+    os.close(w)
 
 
 def test_secret_is_created_once_private_and_stable(tmp_path, monkeypatch):
