@@ -182,10 +182,10 @@ def test_player_has_distinct_frames_for_every_planned_combination(neuron):
     assert len(set(pngs)) == len(pngs)  # no picture stored twice
     keys = [k for _, ks in imgs for k in ks]
     assert len(keys) == len(set(keys)) == len(explorer.frames())
-    # one control at a time around the defaults: 1 + (7-1) + (7-1) + (9-1) + (5-1) frames
+    # every (w1, w2) pair, then b and the activation one at a time: 7·7 + (9-1) + (5-1) frames
     sweeps = [len(v) for v in explorer._sweeps.values()]
-    assert sweeps == [7, 7, 9, 5]
-    assert len(explorer.frames()) == 1 + sum(n - 1 for n in sweeps)
+    assert sweeps == [7, 7, 9, 5] and explorer._group == ["w1", "w2"]
+    assert len(explorer.frames()) == 7 * 7 + (9 - 1) + (5 - 1)
     assert len(pngs) >= 20
 
 
@@ -307,7 +307,7 @@ def run_player_script(html, scenario):
 def test_player_script_resets_the_other_controls_when_frames_are_one_at_a_time():
     explorer = tiny_explorer(max_frames=9)  # 10 combinations > 9: one control at a time
     html = explorer.player_html(mode="full")
-    assert explorer._combined is False and "one control at a time" in html
+    assert explorer._group == [] and "one control at a time" in html
     first, moved, both, back = run_player_script(html, """
     var out = [state()];
     move(0, 4); out.push(state());   // a = 2, dashed off
@@ -328,7 +328,7 @@ def test_player_script_resets_the_other_controls_when_frames_are_one_at_a_time()
 def test_player_script_combines_controls_when_every_combination_is_computed():
     explorer = tiny_explorer()
     html = explorer.player_html(mode="full")
-    assert explorer._combined is True and "This preview has pictures for one control" not in html
+    assert explorer._group == ["a", "dashed"] and "This preview has pictures" not in html
     (both,) = run_player_script(html, """
     move(0, 4); move(1, 1); console.log(JSON.stringify([state()]));
     """)
@@ -336,15 +336,70 @@ def test_player_script_combines_controls_when_every_combination_is_computed():
     assert "a = 2, dashed = True" in both["text"]
 
 
+def three_controls(**kwargs):
+    """tiny_explorer plus a line width: 5 x 2 x 3 = 30 combinations."""
+    def setup(fig):
+        ax = fig.add_subplot()
+        ax.set(xlim=(-1, 1), ylim=(-3, 3))
+        (line,) = ax.plot([], [])
+        return {"line": line}
+
+    def draw(state, a, dashed, width):
+        state["line"].set_data([-1, 1], [-a, a])
+        state["line"].set_linestyle("--" if dashed else "-")
+        state["line"].set_linewidth(width)
+
+    controls = {"a": Slider(-2, 2, 1, 1, label="a"), "dashed": Toggle(False, label="dashed"),
+                "width": Slider(1, 3, 1, 1, label="width")}
+    return Explorer(controls, draw, setup, title="a line", figsize=(3, 2), dpi=40, **kwargs)
+
+
+def test_a_combined_group_has_every_combination_and_the_rest_one_at_a_time():
+    explorer = three_controls(max_frames=12, combine=("dashed", "a"))   # 30 > 12 >= 10
+    frames = explorer.frames()
+    assert explorer._group == ["a", "dashed"]                           # in the controls' order
+    combos = {(f.values["a"], f.values["dashed"], f.values["width"]) for f in frames}
+    assert combos == {(a, d, 1) for a in range(-2, 3) for d in (False, True)} | {(1, False, 2), (1, False, 3)}
+    html = explorer.player_html(mode="full")
+    assert "every combination of a and dashed" in html
+    assert_controls_match_frames(explorer, html)
+    with pytest.raises(ValueError, match="combine"):
+        three_controls(combine=("a", "colour"))
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the player's script")
+def test_player_script_keeps_the_combined_group_and_resets_the_others():
+    explorer = three_controls(max_frames=12, combine=("a", "dashed"))
+    html = explorer.player_html(mode="full")
+    width, a, dashed, a_again = run_player_script(html, """
+    var out = [];
+    move(2, 2); out.push(state());   // width = 3
+    move(0, 4); out.push(state());   // a = 2: width goes back to 1 (a is in the group, width is not)
+    move(1, 1); out.push(state());   // dashed on: a stays at 2 (same group)
+    move(2, 1); move(0, 0); out.push(state());   // width = 2 resets a and dashed; then a = -2 resets width
+    console.log(JSON.stringify(out));
+    """)
+    assert width["shown"] == ["3,0,2"] and width["note"] == ""
+    assert a["shown"] == ["4,0,0"] and "width is back at the default" in a["note"]
+    assert dashed["shown"] == ["4,1,0"] and dashed["controls"] == ["4", "1", "0"] and dashed["note"] == ""
+    assert a_again["shown"] == ["0,0,0"] and "width is back" in a_again["note"]
+
+
 def reachable_keys(explorer):
-    """The control index tuples a reader can reach in the static player."""
-    sweeps = list(explorer._sweeps.values())
+    """The control index tuples a reader can reach in the static player: any combination of the
+    combined group's values with the others at their defaults, or one other control moved."""
+    import itertools
+
+    names, sweeps = list(explorer.controls), list(explorer._sweeps.values())
     default = [v.index(d) for v, d in zip(sweeps, explorer.defaults().values())]
-    if explorer._combined:
-        import itertools
-        return {",".join(map(str, ix)) for ix in itertools.product(*(range(len(v)) for v in sweeps))}
+    group = [names.index(n) for n in explorer._group]
     keys = set()
-    for c, values in enumerate(sweeps):  # moving control c puts every other control at its default
+    for combo in itertools.product(*(range(len(sweeps[c])) for c in group)):
+        ix = list(default)
+        for c, j in zip(group, combo):
+            ix[c] = j
+        keys.add(",".join(map(str, ix)))
+    for c, values in enumerate(sweeps):  # moving any control c alone (the others at their defaults)
         for j in range(len(values)):
             ix = list(default)
             ix[c] = j
@@ -368,7 +423,7 @@ def assert_controls_match_frames(explorer, html):
 
 def test_every_reachable_combination_has_a_frame(neuron):
     explorer, html = neuron
-    assert explorer._combined is False   # 2205 combinations: one control at a time
+    assert explorer._group == ["w1", "w2"]   # 2205 combinations: the pair (w1, w2), the rest one at a time
     assert_controls_match_frames(explorer, html)
     small = tiny_explorer()
     assert_controls_match_frames(small, small.player_html(mode="full"))

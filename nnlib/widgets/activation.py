@@ -127,5 +127,5 @@ def activation_explorer(activation="tanh", z_range=5.0, k=2, nonlinear=True, dat
         "k": Slider(1, 4, 1, int(k), label="k layers"),
         "nonlinear": Toggle(bool(nonlinear), label="hidden layers use g (off: linear)"),
     }
-    return Explorer(controls, draw, setup, figsize=(10, 3.6),
+    return Explorer(controls, draw, setup, figsize=(10, 3.6), combine=("activation", "k", "nonlinear"),
                     title="An activation g, its derivative g', and k stacked layers of it")

@@ -128,5 +128,5 @@ def batch_size_explorer(batch_size=8, lr=0.03, epochs=10):
         "lr": Choice(LEARNING_RATES, lr, label="learning rate"),
         "epochs": Slider(1, MAX_EPOCHS, 1, int(epochs), label="epochs", static_step=3),
     }
-    return Explorer(controls, draw, setup, figsize=(10, 4.2),
+    return Explorer(controls, draw, setup, figsize=(10, 4.2), combine=("batch_size", "lr"),
                     title="Mini-batch gradient descent: one update per batch, (w, b) ← (w, b) − lr · ∇C_batch")

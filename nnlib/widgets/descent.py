@@ -171,5 +171,5 @@ def descent_explorer(cost="convex", lr=0.1, w0=-4.0, steps=20, momentum=False):
         "steps": Slider(0, 50, 1, int(steps), label="steps", static_step=5),
         "momentum": Toggle(bool(momentum), label="momentum (2-D)"),
     }
-    return Explorer(controls, draw, setup, figsize=(10, 4.2),
+    return Explorer(controls, draw, setup, figsize=(10, 4.2), combine=("cost", "lr", "momentum"),
                     title="Gradient descent: w ← w − lr · ∇C(w), on a curve and on a bowl")

@@ -331,6 +331,8 @@ class Explorer:
     setup      : setup(fig) -> state creates the axes and artists once
     title      : a line shown above the figure
     max_frames : the static player computes every combination when there are at most this many
+    combine    : names of controls whose combinations are computed when all of them together
+                 are too many (e.g. ("activation", "k")); the other controls go one at a time
     figsize    : figure size in inches
     dpi        : CSS pixels per inch of the static frames (drawn at FRAME_SCALE times this);
                  live_dpi: pixels per inch of the live figure
@@ -339,7 +341,7 @@ class Explorer:
     """
 
     def __init__(self, controls, draw, setup, title="", max_frames=60, figsize=(8, 3.5),
-                 dpi=90, max_bytes=8_000_000, caption=DEFAULT_CAPTION, live_dpi=90):
+                 dpi=90, max_bytes=8_000_000, caption=DEFAULT_CAPTION, live_dpi=90, combine=()):
         if not isinstance(controls, dict) or not controls:
             raise ValueError("controls must be a non-empty dict name -> Slider/Choice/Toggle")
         for name, spec in controls.items():
@@ -352,6 +354,11 @@ class Explorer:
         if not _is_int(max_frames) or max_frames < 1:
             raise ValueError(f"max_frames must be an integer >= 1; got {max_frames!r}")
         self.controls = dict(controls)
+        unknown = [name for name in combine if name not in self.controls]
+        if isinstance(combine, str) or unknown:
+            raise ValueError(f"combine must be a tuple of control names ({', '.join(self.controls)}); "
+                             f"got {combine!r}")
+        self.combine = tuple(name for name in self.controls if name in combine)  # in the controls' order
         self.draw = draw
         self.setup = setup
         self.title = title
@@ -365,7 +372,7 @@ class Explorer:
         self._sweeps = None      # name -> list of static values used by the frames
         self._png_cache = {}     # tuple of values -> PNG bytes
         self._static = None      # (figure, state) used to render the static frames
-        self._combined = None    # True when the frames hold every combination of the sweeps
+        self._group = None       # the controls whose every combination the frames hold
         self._live_png = None    # the live figure's last picture
         self.frames_rendered = 0  # static frames drawn so far (none in a kernel: see player_mode)
         self._box = None         # the live VBox, built by widget()
@@ -438,18 +445,17 @@ class Explorer:
             self.frames_rendered += 1
         return self._png_cache[key]
 
-    def _plan(self, sweeps, product):
+    def _plan(self, sweeps, group):
         """The list of value dicts to render: defaults first, then one control at a time,
-        then (if `product`) every combination."""
+        then every combination of the controls in `group` (the others at their defaults)."""
         base = self.defaults()
         plan = [dict(base)]
         for name, values in sweeps.items():
             for v in values:
                 plan.append({**base, name: v})
-        if product:
-            names = list(sweeps)
-            for combo in itertools.product(*(sweeps[n] for n in names)):
-                plan.append(dict(zip(names, combo)))
+        if group:
+            for combo in itertools.product(*(sweeps[n] for n in group)):
+                plan.append({**base, **dict(zip(group, combo))})
         unique, seen = [], set()
         for values in plan:
             key = tuple(values[n] for n in self.controls)
@@ -461,17 +467,22 @@ class Explorer:
     def frames(self):
         """The frames of the static player (a list of Frame), computed once.
 
-        Every combination of the sweeps when they number at most max_frames ("combined"),
-        otherwise one control at a time around the defaults (the player then puts the other
-        controls back to their defaults when one moves). While the frames together weigh more
-        than max_bytes, the slider sweeps are thinned."""
+        Every combination of the sweeps when they number at most max_frames; otherwise every
+        combination of the controls in `combine` (if they number at most max_frames) and the
+        other controls one at a time around the defaults (the player then puts the controls
+        outside the combined group back to their defaults when one moves). While the frames
+        together weigh more than max_bytes, the slider sweeps are thinned."""
         if self._frames is not None:
             return self._frames
         for thin in range(12):
             sweeps = {name: spec.static_values(thin) for name, spec in self.controls.items()}
-            combined = math.prod(len(v) for v in sweeps.values()) <= self.max_frames
-            frames = [Frame(values, self._render(values)) for values in self._plan(sweeps, combined)]
-            self._frames, self._sweeps, self._combined = frames, sweeps, combined
+            group = []
+            if math.prod(len(v) for v in sweeps.values()) <= self.max_frames:
+                group = list(self.controls)
+            elif math.prod(len(sweeps[n]) for n in self.combine) <= self.max_frames:
+                group = list(self.combine)
+            frames = [Frame(values, self._render(values)) for values in self._plan(sweeps, group)]
+            self._frames, self._sweeps, self._group = frames, sweeps, group
             if sum(len(f.png) for f in frames) <= self.max_bytes:
                 break
         return self._frames  # the smallest plan we could make if none fits
@@ -483,7 +494,7 @@ class Explorer:
         all: the live figure's current picture if the widget is shown, otherwise a note."""
         mode = mode or player_mode()
         if mode == "full":
-            return self._player_html(self.frames(), self._sweeps, self._combined)
+            return self._player_html(self.frames(), self._sweeps, self._group)
         if mode == "first":
             values = self.defaults()
             png = self._render(values)
@@ -495,14 +506,14 @@ class Explorer:
         else:
             raise ValueError(f"mode must be 'full', 'first' or 'live'; got {mode!r}")
         sweeps = {name: [values[name]] for name in self.controls}
-        return self._player_html([Frame(values, png)], sweeps, True, scale=FRAME_SCALE if mode == "first" else 1,
-                                 defaults=values)
+        return self._player_html([Frame(values, png)], sweeps, list(self.controls),
+                                 scale=FRAME_SCALE if mode == "first" else 1, defaults=values)
 
     def _alt(self, values):
         shown = ", ".join(f"{self.controls[n].label} = {_fmt(v)}" for n, v in values.items())
         return f"{self.title or 'Explorer'}: figure for {shown}"
 
-    def _player_html(self, frames, sweeps, combined, scale=FRAME_SCALE, defaults=None):
+    def _player_html(self, frames, sweeps, group, scale=FRAME_SCALE, defaults=None):
         """The player's HTML: controls, frames (the first one shown, the others loaded by the
         script when they are needed), a live region saying what is shown, the caption.
 
@@ -559,16 +570,24 @@ class Explorer:
             "labels": [self.controls[n].label for n in names],
             "values": [[_fmt(v) for v in sweeps[n]] for n in names],
             "defaults": default_index,
-            "combined": bool(combined),
+            "group": [names.index(n) for n in group],   # controls whose combinations all have frames
             "title": self.title or "Explorer",
         }
         info_json = json.dumps(info).replace("</", "<\\/")
         title = f'<div style="font-weight:bold;margin-bottom:.3em">{html.escape(self.title)}</div>' \
             if self.title else ""
-        hint = "" if combined else (
-            '<div style="font-size:13px">This preview has pictures for one control at a time: moving a '
-            'control puts the others back to their defaults. The live version combines them.</div>')
-        return f"""<div id="{uid}" class="nnlib-player" data-combined="{str(bool(combined)).lower()}" style="font-family:sans-serif;font-size:14px;max-width:100%">
+        combined = len(group) == len(names)
+        if combined:
+            hint = ""
+        elif len(group) > 1:
+            together = ", ".join(self.controls[n].label for n in group[:-1]) + " and " + self.controls[group[-1]].label
+            hint = (f'<div style="font-size:13px">This preview has pictures for every combination of '
+                    f'{html.escape(together)}, and for the other controls one at a time: moving one of those '
+                    f'puts the rest back to their defaults. The live version combines them all.</div>')
+        else:
+            hint = ('<div style="font-size:13px">This preview has pictures for one control at a time: moving a '
+                    'control puts the others back to their defaults. The live version combines them.</div>')
+        return f"""<div id="{uid}" class="nnlib-player" data-combined="{str(combined).lower()}" style="font-family:sans-serif;font-size:14px;max-width:100%">
 {title}<div style="margin-bottom:.3em">{''.join(controls_html)}</div>
 {hint}<div class="nnlib-player-frames">{''.join(imgs_html)}</div>
 <div style="font-size:13px" aria-live="polite"><span id="{uid}-shown">Showing {html.escape(shown)}.</span> <span id="{uid}-note"></span></div>
@@ -627,13 +646,13 @@ class Explorer:
       var j = parseInt(el.value, 10), reset = [];
       if (j === index[c]) return;
       put(c, j);
-      if (!info.combined) {{
-        controls.forEach(function (other, d) {{
-          if (d !== c && index[d] !== info.defaults[d]) {{ put(d, info.defaults[d]); reset.push(info.labels[d]); }}
-        }});
-      }}
+      var grouped = info.group.indexOf(c) >= 0;
+      controls.forEach(function (other, d) {{  // keep only what has pictures: c's group, or c alone
+        var keep = d === c || (grouped && info.group.indexOf(d) >= 0);
+        if (!keep && index[d] !== info.defaults[d]) {{ put(d, info.defaults[d]); reset.push(info.labels[d]); }}
+      }});
       show(reset.length ? "(" + reset.join(", ") + (reset.length > 1 ? " are" : " is") +
-           " back at the default: this preview has pictures for one control at a time.)" : "");
+           " back at the default: this preview does not have a picture for every combination.)" : "");
       preload(c);
     }}
     el.addEventListener("input", changed);

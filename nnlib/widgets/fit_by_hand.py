@@ -114,5 +114,5 @@ def fit_by_hand_explorer(w_study=0.3, w_sleep=2.0, b=40.0, view="residuals"):
         "b": Slider(*RANGES["b"], 1.0, float(b), label="b", static_step=20.0),
         "view": Choice(VIEWS, view, label="view"),
     }
-    return Explorer(controls, draw, setup, figsize=(9, 4),
+    return Explorer(controls, draw, setup, figsize=(9, 4), combine=("b", "view"),
                     title="Fit by hand: y_hat = w_study·study + w_sleep·sleep + b, C = Σ ½ (y_hat − y)²")

@@ -130,5 +130,5 @@ def network_explorer(params=None, x=(2.0, 3.0), activation="linear"):
         "x2": Slider(*X_RANGE, 0.5, float(x[1]), label="x2", static_step=1.0),
         "activation": Choice(ACTIVATIONS, activation, label="hidden g"),
     }
-    return Explorer(controls, draw, setup, figsize=(8, max(3.8, 1.5 * max(sizes) + 1)),
+    return Explorer(controls, draw, setup, figsize=(8, max(3.8, 1.5 * max(sizes) + 1)), combine=("x1", "activation"),
                     title="Forward propagation: Z[l] = A[l-1] @ W[l] + b[l], A[l] = g(Z[l])")

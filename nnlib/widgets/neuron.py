@@ -141,4 +141,5 @@ def neuron_explorer(X=None, y=None, w1=1.0, w2=-1.0, b=0.0, activation="sigmoid"
         "b": Slider(*B_RANGE, 0.1, b, label="b"),
         "activation": Choice(ACTIVATIONS, activation, label="activation"),
     }
-    return Explorer(controls, draw, setup, title="A single neuron: z = w1·x1 + w2·x2 + b, output g(z)")
+    return Explorer(controls, draw, setup, combine=("w1", "w2"),
+                    title="A single neuron: z = w1·x1 + w2·x2 + b, output g(z)")

@@ -138,5 +138,5 @@ def overfitting_explorer(n=10, noise=0.25, width=50, penalty="L2", lam=0.0, drop
         "dropout": Choice(DROPOUTS, dropout, label="dropout"),
         "early_stopping": Toggle(bool(early_stopping), label="early stopping"),
     }
-    return Explorer(controls, draw, setup, figsize=(10, 4.2), max_frames=45,
+    return Explorer(controls, draw, setup, figsize=(10, 4.2), max_frames=45, combine=("penalty", "lam"),
                     title="Overfitting: a network fitting noisy points of sin(2πx), and three ways to restrain it")
