@@ -33,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -180,6 +181,10 @@ def build(answer_keys, cache=None):
     keys = sorted({canonical(k) for k in answer_keys})
     folder = cache / f"nnlib-{_digest(keys)}"
     if (folder / "READY").exists():
+        try:
+            os.utime(folder)             # recently used: kept by _prune
+        except OSError:
+            pass
         return folder
     cache.mkdir(parents=True, exist_ok=True)
     os.chmod(cache, 0o755)
@@ -222,4 +227,15 @@ def build(answer_keys, cache=None):
                 raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    _prune(cache, keep=KEEP)
     return folder
+
+
+KEEP = 24    # copies kept in the cache (one per chapter and nnlib version); older ones are removed
+
+
+def _prune(cache, keep):
+    copies = sorted(cache.glob("nnlib-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in copies[keep:]:
+        if time.time() - old.stat().st_mtime > 3600:      # never one a running grader may still use
+            shutil.rmtree(old, ignore_errors=True)
