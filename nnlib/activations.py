@@ -136,6 +136,7 @@ def elementwise_backward(g_prime):
     def backward(dA, Z):
         return dA * g_prime(Z)
     backward.__name__ = f"{getattr(g_prime, '__name__', 'g_prime')}_backward"
+    backward.elementwise = True
     return backward
 
 
@@ -183,6 +184,12 @@ def get(name):
         return pair
     g, g_prime, _ = _entry(name)
     return name if len(name) == 2 else (g, g_prime)
+
+
+def is_elementwise(activation):
+    """True when g acts entry by entry, so that dZ = dA ⊙ g'(Z) (all but softmax here)."""
+    entry = _ACTIVATIONS.get(activation) if isinstance(activation, str) else None
+    return getattr((entry if entry is not None else _entry(activation))[2], "elementwise", False)
 
 
 def backward(activation, dA, Z):

@@ -53,7 +53,11 @@ def dense_backward(dA, cache, *, need_dA_prev=True):
     dA = np.asarray(dA)
     if dA.shape != Z.shape:
         raise ValueError(f"dense_backward: dA has shape {dA.shape} but the layer's output has shape {Z.shape}")
-    dZ = activations.backward(activation, dA, Z)   # δ = dA ⊙ g'(Z) (softmax: dA times each row's Jacobian)
+    _, g_prime = activations.get(activation)
+    if activations.is_elementwise(activation):
+        dZ = dA * g_prime(Z)          # δ = dA ⊙ g'(Z)
+    else:                             # softmax mixes each row: dA times that row's Jacobian
+        dZ = activations.backward(activation, dA, Z)
     dW = A_prev.T @ dZ                # ∂C/∂W = A_prevᵀ δ
     db = dZ.sum(axis=0)               # ∂C/∂b = δ summed over the batch
     dA_prev = dZ @ W.T if need_dA_prev else None   # δ passed back through W

@@ -121,3 +121,9 @@ def test_a_custom_activation_may_bring_its_own_backward_step():
     assert activations.get(triple)[0] is doubled_softmax
     with pytest.raises(ValueError, match="unknown activation"):
         activations.backward("softplus", dA, Z)
+
+
+def test_only_softmax_is_not_elementwise():
+    assert [name for name in activations.NAMES if not activations.is_elementwise(name)] == ["softmax"]
+    assert not activations.is_elementwise((activations.softmax, activations.softmax_prime))
+    assert activations.is_elementwise((np.sin, np.cos))
