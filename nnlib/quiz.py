@@ -158,6 +158,23 @@ def _math(fragment):
     return _MATH.sub(lambda m: r"\(" + m.group(1) + r"\)", fragment)
 
 
+_TEX_WORDS = {"cdot": "·", "times": "×", "sigma": "σ", "delta": "δ", "eta": "η", "mu": "μ", "beta": "β",
+              "lambda": "λ", "partial": "∂", "sum": "Σ", "top": "ᵀ", "odot": "⊙", "le": "≤", "ge": "≥",
+              "infty": "∞", "to": "→", "approx": "≈"}
+
+
+def _spoken(fragment):
+    """An aria-label for a choice that contains math: typeset math has no text a screen reader (or
+    axe) can name the radio button by, so the input carries the choice read as plain text."""
+    if "$" not in fragment and "\\(" not in fragment:
+        return ""
+    text = re.sub(r"<[^>]+>", "", fragment).replace("$", "").replace("\\(", "").replace("\\)", "")
+    text = re.sub(r"\\([A-Za-z]+)", lambda m: _TEX_WORDS.get(m.group(1), m.group(1)), text)
+    text = re.sub(r"[{}\\]", "", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return f' aria-label="{html.escape(text, quote=True)}"'
+
+
 _STYLE = """
 .nnq{border:1px solid var(--pst-color-border,#8a8a8a);border-radius:.4rem;padding:.6rem 1rem;margin:1rem 0;
  color:inherit;background:transparent;font-size:1rem;line-height:1.5;max-width:40rem}
@@ -267,7 +284,7 @@ def quiz_html(questions, title="Check yourself"):
             kind = "checkbox" if q["type"] == "many_choice" else "radio"
             hint = " (choose every right answer)" if kind == "checkbox" else ""
             choices = "".join(
-                f'<label class="nnq-choice"><input type="{kind}" name="{qid}" value="{j}">'
+                f'<label class="nnq-choice"><input type="{kind}" name="{qid}" value="{j}"{_spoken(a["answer"])}>'
                 f"<span>{_math(a['answer'])}</span></label>"
                 for j, a in enumerate(q["answers"]))
             parts.append(f'<fieldset class="nnq-q" data-q="{i}"><legend>{i + 1}. {text}{hint}</legend>'

@@ -16,7 +16,8 @@ TOLERANT = {"question": "Pick a number near 2.", "type": "numeric", "tolerance":
                         {"type": "default", "feedback": "Further than 0.1 from 2."}]}
 CHOICE = {"question": "Which activation is zero for every negative input?", "type": "multiple_choice",
           "answers": [{"answer": "tanh", "correct": False, "feedback": "tanh(-1) is about -0.76."},
-                      {"answer": "ReLU", "correct": True, "feedback": "max(0, z) is 0 for z < 0."}]}
+                      {"answer": "ReLU", "correct": True, "feedback": "max(0, z) is 0 for z < 0."},
+                      {"answer": "$\\sigma(z)$", "correct": False, "feedback": "σ(-5) ≈ 0.007: small, not zero."}]}
 QUESTIONS = [NUMERIC, TOLERANT, CHOICE]
 
 
@@ -54,7 +55,9 @@ def test_the_html_is_self_contained_labelled_and_stable():
     page = quiz_html(QUESTIONS)
     assert page == quiz_html(QUESTIONS), "the same questions give the same HTML (reproducible builds)"
     assert "src=" not in page and "http" not in page.replace("https://pypi", ""), "nothing is fetched"
-    assert page.count('role="status"') == 3 and page.count("<label") == 2 + 2
+    assert page.count('role="status"') == 3 and page.count("<label") == 2 + 3
+    # A choice that is only math is named for screen readers (typeset math has no accessible text).
+    assert 'value="2" aria-label="σ(z)"' in page and 'value="1" aria-label' not in page
     assert page.count("<fieldset") == 1 and "<legend>" in page
     assert r"\(\sigma(0)\)" in page, "math is handed to MathJax with \\( \\) delimiters"
     # No answer in the visible text: the correct value sits only in the JSON data block.
