@@ -1,5 +1,5 @@
-"""Chapter 11 (normalization): checks for standardize(X_train, X_test) and
-batchnorm_forward(Z, gamma, beta, eps).
+"""Chapter 11 (normalization): checks for standardize(X_train, X_test),
+batchnorm_forward(Z, gamma, beta, eps) and batchnorm_backward(dout, cache).
 
 standardize: the student's version takes exactly two sets and returns the pair
 (X_train_s, X_test_s); nnlib's reference `normalization.standardize(X_train, *X_others)` called
@@ -13,9 +13,10 @@ sandboxed grader can only receive plain data back from the student's function.
 
 import numpy as np
 
+from ..normalization import batchnorm_backward as _ref_batchnorm_backward
 from ..normalization import batchnorm_forward as _ref_batchnorm_forward
 from ..normalization import standardize as _ref_standardize
-from .compare import Array, Pair, Unchecked, show
+from .compare import Array, Cache, Pair, Unchecked, show
 from .spec import Case, Exercise, Mistake, register
 
 
@@ -283,8 +284,6 @@ BATCHNORM_FORWARD = register(Exercise(
 # ---------------------------------------------------------------------- batchnorm_backward
 # The cache is nnlib's: (Z_hat, gamma, std, training), as batchnorm_forward returns it, so that
 # the grader can send it (plain data) and every student's backward receives the same thing.
-from ..normalization import batchnorm_backward as _ref_batchnorm_backward  # noqa: E402
-from .compare import Cache  # noqa: E402
 
 BATCHNORM_BACKWARD_ANSWER = Cache("dZ", "dgamma", "dbeta", what="the result (dZ, dgamma, dbeta)")
 
