@@ -498,3 +498,18 @@ def test_mimebundle_has_the_widget_view_and_the_player(monkeypatch):
     only_html = p._repr_mimebundle_(exclude={WIDGET_VIEW_MIME})
     assert WIDGET_VIEW_MIME not in only_html and "text/html" in only_html
     assert p.player_html(mode="first").count("<img") == 1
+
+
+def test_a_chapters_playgrounds_record_each_preset_once(monkeypatch):
+    import nnlib.widgets.playground_player as player
+
+    monkeypatch.setattr(player, "_recorded", {})
+    calls = []
+    original = player.record_run
+    monkeypatch.setattr(player, "record_run", lambda config, title, *a: (calls.append(title), original(config, title, *a))[1])
+    presets = ["the right feature replaces a layer"]
+    first = player.recorded_runs(preset_config("spiral needs depth"), presets, epochs=(0, 2))
+    second = player.recorded_runs(preset_config("L1 kills useless features"), presets, epochs=(0, 2))
+    assert calls == ["this configuration", "preset: the right feature replaces a layer", "this configuration"]
+    assert first[1]["frames"] is second[1]["frames"] and first[0]["frames"] != second[0]["frames"]
+    assert [r["title"] for r in second] == ["this configuration", "preset: the right feature replaces a layer"]
