@@ -205,8 +205,9 @@ def _importable(statement) -> bool:
 
 def notebook_solution(exercise, registry: dict):
     """(mutants, the solution, where) for the source notebook's solution of `exercise` (the
-    function as students write it), or ([], None, why not). It runs with the notebook's numpy/nnlib imports, and the other
-    graded functions it calls (dense_forward in forward, ...) are nnlib's correct ones."""
+    function as students write it), or ([], None, why not). It runs with the notebook's
+    numpy/nnlib imports, and the other graded functions it calls (dense_forward in forward, ...)
+    are nnlib's correct ones."""
     for path, grade_id, text, imports in _solution_cells():
         try:
             tree = ast.parse(text)
