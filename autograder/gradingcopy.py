@@ -4,6 +4,11 @@
     # folder/nnlib/...     the library, with those two replaced by stubs
     # folder/_harness/     child.py, protocol.py and checks/calling.py, the code the sandbox starts
 
+A key that is not an nnlib name but a whole installed package (e.g. "sklearn", whose
+MLPClassifier would train the chapter 09 capstone, and whose bundled data would let a student
+look the held-out digits up) is listed in the copy's HIDDEN_PACKAGES file; the sandbox mounts
+an empty folder over that package, so it cannot be imported while grading.
+
 Every answer key of the chapter being graded (the exercise declarations' `answer_keys`, or
 their reference's module and name) and every helper an exercise forbids is replaced *in the
 source* by a stub with the same signature:
@@ -42,7 +47,7 @@ CACHE = Path(os.environ.get("NNLIB_GRADING_CACHE", HERE / ".grading-copies"))
 LEFT_OUT = ("checks", "widgets")
 HARNESS_FILES = {"child.py": HERE / "child.py", "protocol.py": HERE / "protocol.py",
                  "calling.py": NNLIB / "checks" / "calling.py"}     # the in-kernel checks' own caller
-FORMAT = "4"     # bump when the layout of a copy changes
+FORMAT = "5"     # bump when the layout of a copy changes
 
 NOOP_MODULE = '''"""Not available while grading: every name here is a function that does nothing."""
 
@@ -96,9 +101,14 @@ def _split(dotted):
     raise AnswerKeyError(f"answer key {dotted!r}: no nnlib source file defines it")
 
 
+def is_package_key(dotted):
+    """True for a key that names a whole installed package other than nnlib ("sklearn")."""
+    return "." not in dotted and dotted != "nnlib"
+
+
 def _message(name):
-    return (f"{name} is not available while grading: use your own {name} (the exercise asks you to "
-            f"write it), or write the steps it would take yourself")
+    return (f"{name} is not available while grading this chapter (it would answer an exercise for "
+            f"you): write the steps yourself, or call your own function")
 
 
 def _stub_text(node, name, indent):
@@ -178,7 +188,8 @@ def _font_cache(folder):
 def build(answer_keys, cache=None):
     """The folder of the grading copy for these answer keys (built if needed); returns a Path."""
     cache = Path(cache or CACHE)
-    keys = sorted({canonical(k) for k in answer_keys})
+    packages = sorted({k for k in answer_keys if is_package_key(k)})
+    keys = sorted({canonical(k) for k in answer_keys if not is_package_key(k)} | set(packages))
     folder = cache / f"nnlib-{_digest(keys)}"
     if (folder / "READY").exists():
         try:
@@ -190,6 +201,8 @@ def build(answer_keys, cache=None):
     os.chmod(cache, 0o755)
     by_file = {}
     for key in keys:
+        if key in packages:
+            continue
         path, names = _split(key)
         by_file.setdefault(path, []).append(names)
     work = Path(tempfile.mkdtemp(prefix=".building-", dir=cache))
@@ -215,6 +228,7 @@ def build(answer_keys, cache=None):
         compileall.compile_dir(str(work), quiet=1)
         _font_cache(work / "mplconfig")
         (work / "KEYS").write_text("\n".join(keys) + "\n", encoding="utf-8")
+        (work / "HIDDEN_PACKAGES").write_text("".join(f"{p}\n" for p in packages), encoding="utf-8")
         (work / "READY").write_text("ok\n")
         for root, dirs, files in os.walk(work):
             os.chmod(root, 0o755)

@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from pathlib import Path
 import time
 from dataclasses import dataclass
 
@@ -192,6 +193,15 @@ def _reachable_by_others(copy_dir):
 
 
 # ---------------------------------------------------------------- levels
+def hidden_packages(copy_dir):
+    """Installed packages the exercises declare as answer keys (gradingcopy's HIDDEN_PACKAGES)."""
+    try:
+        text = (Path(copy_dir) / "HIDDEN_PACKAGES").read_text(encoding="utf-8")
+    except OSError:
+        return []
+    return [line.strip() for line in text.splitlines() if line.strip().isidentifier()]
+
+
 def _bwrap_path():
     return os.environ.get("NNLIB_BWRAP", shutil.which("bwrap") or "/usr/bin/bwrap")
 
@@ -232,9 +242,11 @@ def _bwrap_command(copy_dir, job_dir, limits, inner_paths):
                 cmd += ["--perms", "0755", "--dir", ancestor]
     for path in binds:
         cmd += ["--ro-bind", path, path]
-    for path in python_paths():           # an installed copy of the real nnlib stays out of sight
-        if os.path.isdir(os.path.join(path, "nnlib")):
-            cmd += ["--tmpfs", os.path.join(path, "nnlib")]
+    hidden = ["nnlib"] + hidden_packages(copy_dir)
+    for path in python_paths():   # an installed copy of the real nnlib, and packages that are answer keys
+        for package in hidden:
+            if os.path.isdir(os.path.join(path, package)):
+                cmd += ["--tmpfs", os.path.join(path, package)]
     cmd += ["--perms", "0755", "--dir", os.path.dirname(inner_paths["copy"]),
             "--ro-bind", str(copy_dir), inner_paths["copy"], "--ro-bind", str(job_dir), inner_paths["job"],
             "--proc", "/proc", "--dev", "/dev",
