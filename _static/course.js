@@ -33,6 +33,7 @@
     var anchor = href.indexOf("#") >= 0 ? href.split("#")[1] : "";
     var sections = window.COURSE_SNIPPETS[doc];
     if (!sections || li.querySelector(".context")) return;
+    if (typeof sections === "string") sections = [["", sections]];
     // A section hit starts at its section; a page hit searches the whole page.
     var from = 0;
     for (var i = 0; anchor && i < sections.length; i++) if (sections[i][0] === anchor) { from = i; break; }

@@ -58,15 +58,28 @@ PROBE = r"""async () => {
     const style = getComputedStyle(m);
     if (m.scrollWidth > m.clientWidth + 2 && !/(auto|scroll)/.test(style.overflowX)) out.unscrollable_math.push(m.textContent.slice(0, 60));
   }
-  // Headings that take more than two lines.
+  // Headings that take three lines or more (a heading longer than 50 characters may take three:
+  // a 390 px column holds about 27 characters of heading per line).
   out.tall_headings = [];
   for (const h of document.querySelectorAll('.bd-article h1, .bd-article h2')) {
     if (!visible(h)) continue;
     const lh = parseFloat(getComputedStyle(h).lineHeight) || parseFloat(getComputedStyle(h).fontSize) * 1.2;
     const lines = Math.round(h.getBoundingClientRect().height / lh);
-    if (lines > 2) out.tall_headings.push(`${h.textContent.trim().slice(0, 60)} (${lines} lines)`);
+    const text = h.textContent.replace(/#$/, '').trim();
+    if (lines > (text.length > 50 ? 3 : 2)) out.tall_headings.push(`${text.slice(0, 60)} (${lines} lines)`);
   }
   out.page_width = document.documentElement.scrollWidth;
+  // What the older per-page checks looked at (one visit serves them all).
+  const text = document.body.innerText;
+  out.traceback = text.includes('Traceback (most recent call last)');
+  out.error_outputs = document.querySelectorAll('.cell_output .output.error, .cell_output .output.traceback, .cell_output .output.stderr').length;
+  out.math_untypeset = !!document.querySelector('.math') && document.querySelectorAll('mjx-container').length === 0;
+  out.raw_dollars = text.includes('$$');
+  out.images_without_alt = [...document.querySelectorAll('img')].filter(i => i.getAttribute('alt') === null).length;
+  out.colab_links = [...document.querySelectorAll("a[href*='colab.research.google.com']")].map(a => a.getAttribute('href'));
+  out.player_links = [...document.querySelectorAll('.nnlib-player a')].map(a => a.getAttribute('href'));
+  out.exercise = {checks: text.includes('checks.'), blank: text.includes('raise NotImplementedError()'),
+                  leak: text.includes('BEGIN SOLUTION') || text.includes('BEGIN HIDDEN TESTS')};
   out.quizzes = [...document.querySelectorAll('.nnq')].map(q => q.querySelectorAll('[data-q]').length);
   out.sidebar = [...document.querySelectorAll('#pst-primary-sidebar .bd-links a.reference')].map(a => a.textContent.trim());
   out.figure_numbers = [...document.querySelectorAll('.bd-article figure .caption-number, .bd-article .caption-number')].map(s => s.textContent.trim());
@@ -151,13 +164,17 @@ async def _visit(browser, base, html_dir, name, size, scheme, axe_source):
     page.on("requestfinished", lambda r: loaded.__setitem__(r.url.split("?")[0].split("#")[0], _local_size(html_dir, r.url)))
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("console", lambda m: problems.append(f"console error: {m.text}") if m.type == "error" else None)
+    page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    page.on("request", lambda r: problems.append(f"request leaves the site: {r.url}")
+            if not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")) else None)
     await page.goto(f"{base}/{name}.html", wait_until="load")
     try:
         await page.wait_for_function("() => !document.querySelector('.math') || "
                                      "document.querySelectorAll('mjx-container').length > 0", timeout=20000)
     except Exception:
         problems.append("math was not typeset within 20 s")
-    await page.wait_for_timeout(600)
+    await page.wait_for_timeout(300)
     record = {"theme": await page.evaluate("() => document.documentElement.dataset.theme")}
     record.update(await page.evaluate(PROBE))
     record["html_bytes"] = _local_size(html_dir, f"{base}/{name}.html")
@@ -167,6 +184,7 @@ async def _visit(browser, base, html_dir, name, size, scheme, axe_source):
     record["axe"] = await page.evaluate(AXE_RUN)
     shot = SCREENSHOTS / f"{name.replace('/', '__')}--{size}-{scheme}.png"
     await page.screenshot(path=str(shot))
+    record["problems_at_load"] = list(problems)
     record["toggles"] = await _toggles(page, size)
     if size == "phone" and scheme == "dark" and name.startswith("chapters/"):
         await page.locator(".primary-toggle:visible").first.click()

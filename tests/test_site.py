@@ -33,6 +33,18 @@ from sitetools import CHROMIUM, FLAGS, SCREENSHOTS
 REPOSITORY = "https://github.com/nn-from-scratch/neural-networks-from-scratch"
 MB, KB = 1e6, 1e3
 FIRST_VISIT_LIMIT, CHAPTER_HTML_LIMIT, SEARCH_LIMIT = 4 * MB, 600 * KB, 3 * MB
+COMBOS = [(size, scheme) for size in SIZES for scheme in SCHEMES]
+
+# Pages whose failure comes from content other helpers were still fixing at the deadline
+# (issue 14): {test name: {page: reason}}. strict=True: the mark must go when the page is fixed.
+PENDING = {}
+
+
+def pages(test, names):
+    """names as parameters, the PENDING ones of `test` marked xfail(strict=True) with their reason."""
+    pending = PENDING.get(test, {})
+    return [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=pending[n])) if n in pending else n
+            for n in names]
 
 
 def toc_pages():
@@ -103,32 +115,26 @@ def _typeset(page):
                            "document.querySelectorAll('mjx-container').length > 0", timeout=20000)
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_loads_cleanly_renders_math_and_shows_no_traceback(server, browser, name):
-    page, problems = _open(browser, f"{server}/{name}.html")
-    _typeset(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{Path(name).name}.png"), full_page=True)
-    text = page.inner_text("body")
-    assert not problems, "\n".join(problems)
-    assert "Traceback (most recent call last)" not in text
-    assert page.locator(".cell_output .output.error, .cell_output .output.traceback, "
-                        ".cell_output .output.stderr").count() == 0
-    if page.locator(".math").count():
-        assert page.locator("mjx-container").count() > 0, "math is not typeset"
-    assert "$$" not in text, "raw $$ left on the page"
-    for img in page.locator("img").all():
-        assert img.get_attribute("alt") is not None, "an image has no alt text"
-    page.close()
+@pytest.mark.parametrize("name", pages("test_page_loads_cleanly_renders_math_and_shows_no_traceback", PAGES))
+def test_page_loads_cleanly_renders_math_and_shows_no_traceback(records, name):
+    """From the survey's visits (phone and desktop, light and dark): no console error, no failed
+    request, nothing fetched from outside the site, math typeset, no traceback or error output."""
+    for size, scheme in COMBOS:
+        r = _record(records, name, size, scheme)
+        where = f"{name} ({size}, {scheme})"
+        assert not r["problems_at_load"], f"{where}: " + "\n".join(r["problems_at_load"])
+        assert not r["traceback"], f"{where}: a traceback is shown"
+        assert r["error_outputs"] == 0, f"{where}: {r['error_outputs']} error/stderr outputs"
+        assert not r["math_untypeset"], f"{where}: math is not typeset"
+        assert not r["raw_dollars"], f"{where}: raw $$ left on the page"
+        assert r["images_without_alt"] == 0, f"{where}: {r['images_without_alt']} images have no alt attribute"
 
 
 @pytest.mark.parametrize("name", CHAPTER_PAGES)
-def test_chapter_links_to_its_notebook_in_colab(server, browser, name):
-    page, _ = _open(browser, f"{server}/{name}.html")
-    hrefs = [a.get_attribute("href") for a in page.locator("a[href*='colab.research.google.com']").all()]
+def test_chapter_links_to_its_notebook_in_colab(records, name):
+    hrefs = _record(records, name, "desktop", "light")["colab_links"]
     expected = f"colab.research.google.com/github/{REPOSITORY.split('github.com/')[1]}/blob/main/{name}.ipynb"
     assert any(h and h.endswith(expected) for h in hrefs), hrefs
-    page.close()
 
 
 @pytest.mark.parametrize("name", CHAPTER_PAGES)
@@ -161,16 +167,14 @@ def test_widget_players_respond_without_a_kernel(server, browser, name):
     page.close()
 
 
-def test_exercise_cells_show_the_blank_and_the_check(server, browser):
+def test_exercise_cells_show_the_blank_and_the_check(records):
     shown = 0
     for name in CHAPTER_PAGES:
-        page, _ = _open(browser, f"{server}/{name}.html")
-        text = page.inner_text("body")
-        if "checks." in text:
-            assert "raise NotImplementedError()" in text, name
-            assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text, name
+        exercise = _record(records, name, "desktop", "light")["exercise"]
+        if exercise["checks"]:
+            assert exercise["blank"], name
+            assert not exercise["leak"], name
             shown += 1
-        page.close()
     assert shown >= 1
 
 
@@ -205,7 +209,6 @@ def test_search_works_offline(server, browser):
 
 
 # ------------------------------------------------------------------ issue 14: every page, phone and desktop, light and dark
-COMBOS = [(size, scheme) for size in SIZES for scheme in SCHEMES]
 
 
 @pytest.fixture(scope="module")
@@ -220,7 +223,7 @@ def _record(records, name, size, scheme):
     return record
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", pages("test_navigation_toggles_work_on_phone_and_desktop", PAGES))
 def test_navigation_toggles_work_on_phone_and_desktop(records, name):
     """390 px: ☰ opens the site navigation and ☷ the page's contents; 1440 px: ☰ collapses the
     sidebar and brings it back (the theme's hidden duplicate buttons used to swallow the clicks)."""
@@ -251,7 +254,7 @@ def _axe(records, name, parts):
     return found
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", pages("test_axe_finds_nothing_serious_in_the_site", PAGES))
 def test_axe_finds_nothing_serious_in_the_site(records, name):
     """axe-core 4.14.1 (with label-content-name-mismatch on): 0 serious or critical findings in the
     theme's chrome and the page's prose, light and dark, phone and desktop."""
@@ -259,7 +262,7 @@ def test_axe_finds_nothing_serious_in_the_site(records, name):
     assert not found, "\n".join(found)
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", pages("test_axe_finds_nothing_serious_in_notebook_outputs_and_players", PAGES))
 def test_axe_finds_nothing_serious_in_notebook_outputs_and_players(records, name):
     """The same inside executed cell outputs and the widget players (issue 14: an empty table header
     in chapter 02, the player's Colab link at 2.22:1 in dark mode)."""
@@ -267,7 +270,7 @@ def test_axe_finds_nothing_serious_in_notebook_outputs_and_players(records, name
     assert not found, "\n".join(found)
 
 
-@pytest.mark.parametrize("name", CHAPTER_PAGES)
+@pytest.mark.parametrize("name", pages("test_no_answer_in_plain_view_under_check_your_understanding", CHAPTER_PAGES))
 def test_no_answer_in_plain_view_under_check_your_understanding(records, name):
     r = _record(records, name, "desktop", "light")
     assert not r["spoilers"], (f"{name}: output visible without opening a toggle under 'Check your "
@@ -275,7 +278,7 @@ def test_no_answer_in_plain_view_under_check_your_understanding(records, name):
                                f"{r['spoilers']}")
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", pages("test_every_image_has_a_real_alt_text", PAGES))
 def test_every_image_has_a_real_alt_text(records, name):
     r = _record(records, name, "desktop", "light")
     bad = [(i["src"], i["alt"]) for i in r["images"]
@@ -283,7 +286,7 @@ def test_every_image_has_a_real_alt_text(records, name):
     assert not bad, f"{name}: images whose alt text is empty or a file name: {bad[:5]} ({len(bad)} in all)"
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", pages("test_images_have_at_least_one_pixel_per_css_pixel_on_desktop", PAGES))
 def test_images_have_at_least_one_pixel_per_css_pixel_on_desktop(records, name):
     r = _record(records, name, "desktop", "light")
     blurry = [f"{i['src']}: {i['natural']} px shown at {i['shown']:.0f} px" for i in r["images"]
@@ -291,7 +294,7 @@ def test_images_have_at_least_one_pixel_per_css_pixel_on_desktop(records, name):
     assert not blurry, f"{name}: images upscaled by the browser: {blurry[:5]} ({len(blurry)} in all)"
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", pages("test_outputs_wrap_headings_fit_and_equations_scroll", PAGES))
 def test_outputs_wrap_headings_fit_and_equations_scroll(records, name):
     problems = []
     for size, scheme in COMBOS:
@@ -306,12 +309,12 @@ def test_outputs_wrap_headings_fit_and_equations_scroll(records, name):
         if r["unscrollable_math"]:
             problems.append(f"{size}: display equations overflow without a scroll bar: {r['unscrollable_math'][:3]}")
         if size == "phone" and r["tall_headings"]:
-            problems.append(f"phone: headings over two lines: {r['tall_headings']}")
+            problems.append(f"phone: headings over two lines (three if over 50 characters): {r['tall_headings']}")
     print(f"{name}: code cells scrolling sideways at 1440 px: {_record(records, name, 'desktop', 'light')['wide_inputs']}")
     assert not problems, f"{name}:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", pages("test_first_visit_weight", PAGES))
 def test_first_visit_weight(records, name):
     """A first visit (empty cache) downloads at most 4 MB; a chapter's HTML is at most 600 KB."""
     r = _record(records, name, "desktop", "light")
@@ -335,7 +338,7 @@ def test_chapters_are_numbered_in_the_sidebar_and_figures_per_chapter(records):
     assert not any(re.match(r"\d+\.? Appendix", entry) for entry in sidebar), "appendices are not numbered"
 
 
-@pytest.mark.parametrize("name", CHAPTER_PAGES)
+@pytest.mark.parametrize("name", pages("test_every_chapter_has_a_quiz_of_at_least_three_questions", CHAPTER_PAGES))
 def test_every_chapter_has_a_quiz_of_at_least_three_questions(records, name):
     quizzes = _record(records, name, "desktop", "light")["quizzes"]
     assert sum(quizzes) >= 3, f"{name}: {sum(quizzes)} quiz questions on the page (nnlib.quiz.show_quiz; at least 3)"
@@ -413,7 +416,9 @@ def test_a_printed_chapter_keeps_headings_and_code_without_navigation(server, br
     page.emulate_media(media="print")
     shown = page.evaluate("""() => {
         const visible = el => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
-        return {h1: visible(document.querySelector('.bd-article h1')),
+        // sphinx-book-theme prints its own title block (#jb-print-docs-body) instead of the page's h1.
+        return {h1: visible(document.querySelector('#jb-print-docs-body h1')) || visible(document.querySelector('.bd-article h1')),
+                headings: [...document.querySelectorAll('.bd-article h2')].filter(visible).length,
                 code: [...document.querySelectorAll('.cell_input pre')].filter(visible).length,
                 code_all: document.querySelectorAll('.cell_input pre').length,
                 sidebar: visible(document.querySelector('#pst-primary-sidebar')),
@@ -421,6 +426,7 @@ def test_a_printed_chapter_keeps_headings_and_code_without_navigation(server, br
     }""")
     page.pdf(path=str(SCREENSHOTS / "print-the-neuron.pdf"))
     assert shown["h1"], "the printed chapter has no title"
+    assert shown["headings"] >= 1, "the printed chapter shows no section headings"
     assert shown["code"] >= 1, "the printed chapter shows no code"
     assert not shown["sidebar"] and not shown["header"], f"navigation is printed: {shown}"
     page.close()
