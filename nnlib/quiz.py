@@ -264,6 +264,10 @@ _SCRIPT = r"""
 def quiz_html(questions, title="Check yourself"):
     """The quiz as one self-contained HTML fragment (markup, style, data and script; no external file)."""
     clean = validate_questions(questions)
+    for q in clean:                     # feedback is shown by the script: its $math$ is typeset then
+        for a in q["answers"]:
+            if "feedback" in a:
+                a["feedback"] = _math(a["feedback"])
     data = json.dumps(clean, sort_keys=True, ensure_ascii=False)
     quiz_id = "nnq-" + hashlib.sha1(data.encode("utf-8")).hexdigest()[:10]
     parts = [f'<div class="nnq mathjax_process" id="{quiz_id}" role="group" aria-labelledby="{quiz_id}-title">',

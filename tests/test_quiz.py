@@ -60,6 +60,8 @@ def test_the_html_is_self_contained_labelled_and_stable():
     assert 'value="2" aria-label="σ(z)"' in page and 'value="1" aria-label' not in page
     assert page.count("<fieldset") == 1 and "<legend>" in page
     assert r"\(\sigma(0)\)" in page, "math is handed to MathJax with \\( \\) delimiters"
+    math_feedback = quiz_html([dict(NUMERIC, answers=[dict(NUMERIC["answers"][0], feedback="Yes: $\\sigma(0) = 1/2$.")])])
+    assert r'Yes: \\(\\sigma(0) = 1/2\\).' in math_feedback, "feedback math is typeset too"
     # No answer in the visible text: the correct value sits only in the JSON data block.
     visible = page.split('<script type="application/json">')[0]
     assert "0.5" not in visible.split("</style>")[1]
