@@ -133,7 +133,7 @@ def test_chapter_anatomy(chapter):
 def test_first_code_cell_is_the_set_up_cell(chapter):
     nb = read(notebook_path(chapter))
     setup = next(c for c in nb.cells if c.cell_type == "code")
-    for needle in ("NNLIB_INSTALL_SOURCE", "git+__REPOSITORY_URL__@__BRANCH__",
+    for needle in ("NNLIB_INSTALL_SOURCE", "git+__REPOSITORY_URL__@v{NNLIB_VERSION}", "NNLIB_VERSION.startswith(\"__\")",
                    "importlib.util.find_spec(\"nnlib\")", "enable_custom_widget_manager()"):
         assert needle in setup.source, f"set-up cell lacks {needle!r}"
 
