@@ -37,14 +37,7 @@ COMBOS = [(size, scheme) for size in SIZES for scheme in SCHEMES]
 
 # Pages whose failure comes from content other helpers were still fixing at the deadline
 # (issue 14): {test name: {page: reason}}. strict=True: the mark must go when the page is fixed.
-PENDING = {
-    "test_first_visit_weight": {
-        "chapters/05-loss-functions/loss-functions":
-            "chapter 05's 3-D loss-surface figure is a 978 KB SVG (every facet a vector path): a first "
-            "visit downloads 4.11 MB; the chapter's author renders that surface as a 2x PNG or with "
-            "rasterized=True (issue 14 item 8)",
-    },
-}
+PENDING = {}   # test -> {page: reason}: content other work still has to fix (xfail strict)
 
 
 def pages(test, names):
