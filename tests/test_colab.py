@@ -4,7 +4,7 @@ bottom, and the chapter's set-up cell installs nnlib itself.
 No internet is needed for nnlib: the wheel is built from this checkout and the set-up cell is
 pointed at it with NNLIB_INSTALL_SOURCE (in Colab it installs from the git URL in
 _config.yml). The fresh venv gets the notebook runtime (numpy, matplotlib, ipywidgets, tqdm,
-ipykernel, nbclient) from the package index once; pip's cache makes later runs fast. While
+scikit-learn: Colab has them all; ipykernel, nbclient) from the package index once; pip's cache makes later runs fast. While
 the notebook runs, pip may not use an index at all (PIP_NO_INDEX=1).
 """
 import json
@@ -19,7 +19,7 @@ import pytest
 
 from coursetools import CHAPTERS, ROOT, UNGRADED, chapter_names, notebook_path, run
 
-RUNTIME = ["numpy", "matplotlib", "ipywidgets", "tqdm", "ipykernel", "nbclient"]
+RUNTIME = ["numpy", "matplotlib", "ipywidgets", "tqdm", "scikit-learn", "ipykernel", "nbclient"]
 
 RUNNER = textwrap.dedent("""
     import json, sys
