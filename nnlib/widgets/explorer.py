@@ -423,14 +423,19 @@ class Explorer:
 
     def redraw(self):
         """Call draw with the current control values and show the figure in the Output widget."""
-        from IPython.display import Image, clear_output, display
-
-        with self.output:  # errors in draw appear under the figure instead of vanishing
+        try:
             self.draw(self.state, **self.values())
             png = figure_png(self.figure, self.live_dpi)
-            self._live_png = png
-            clear_output(wait=True)
-            display(Image(data=png))
+        except Exception:
+            with self.output:  # the error appears under the figure instead of vanishing
+                raise
+            return
+        self._live_png = png
+        # The picture goes into the Output widget's state directly, not through its capture
+        # context (clear_output inside `with output:` could leave a notebook runner waiting).
+        self.output.outputs = ({"output_type": "display_data", "metadata": {},
+                                "data": {"image/png": base64.b64encode(png).decode("ascii"),
+                                         "text/plain": repr(self)}},)
 
     # ---------------------------------------------------------- static version
     def _render(self, values):
