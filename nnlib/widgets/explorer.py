@@ -321,6 +321,23 @@ def data_uri(png):
 
 _player_count = itertools.count(1)
 
+# Shared by every player's script (explorers and the playground): on a phone a wide frame
+# scrolls sideways inside the player, and is then reachable by keyboard.
+SCROLLABLE_FRAMES_JS = """  var box = root.querySelector(".nnlib-player-frames");
+  function scrollable() {  // on a phone the frame may scroll sideways: reachable by keyboard then
+    if (!box) return;
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.setAttribute("tabindex", "0"); box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "picture, scrolls sideways");
+    } else {
+      box.removeAttribute("tabindex"); box.removeAttribute("role"); box.removeAttribute("aria-label");
+    }
+  }
+  scrollable();
+  window.addEventListener("resize", scrollable);
+  root.querySelectorAll("img").forEach(function (img) { img.addEventListener("load", scrollable); });
+"""
+
 
 # ---------------------------------------------------------------- the explorer
 class Explorer:
@@ -669,20 +686,7 @@ class Explorer:
   }}
   root.addEventListener("pointerdown", used);
   root.addEventListener("focusin", used);
-  var box = root.querySelector(".nnlib-player-frames");
-  function scrollable() {{  // on a phone the frame may scroll sideways: reachable by keyboard then
-    if (!box) return;
-    if (box.scrollWidth > box.clientWidth + 1) {{
-      box.setAttribute("tabindex", "0"); box.setAttribute("role", "region");
-      box.setAttribute("aria-label", "picture, scrolls sideways");
-    }} else {{
-      box.removeAttribute("tabindex"); box.removeAttribute("role"); box.removeAttribute("aria-label");
-    }}
-  }}
-  scrollable();
-  window.addEventListener("resize", scrollable);
-  root.querySelectorAll("img").forEach(function (img) {{ img.addEventListener("load", scrollable); }});
-}})();
+{SCROLLABLE_FRAMES_JS}}})();
 </script>"""
 
     # ---------------------------------------------------------- display

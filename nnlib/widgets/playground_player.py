@@ -13,7 +13,7 @@ import html
 import itertools
 import json
 
-from .explorer import FRAME_SCALE, LIVE_LINK, WIDE_CSS_PX, data_uri, png_size
+from .explorer import FRAME_SCALE, LIVE_LINK, SCROLLABLE_FRAMES_JS, WIDE_CSS_PX, data_uri, png_size
 from .playground_core import PRESETS, PlaygroundState, preset_config
 from .playground_view import PlaygroundFigure
 
@@ -157,18 +157,5 @@ def player_html(runs, title="Neural network playground", caption=CAPTION, scale=
   }}
   root.addEventListener("pointerdown", used);
   root.addEventListener("focusin", used);
-  var box = root.querySelector(".nnlib-player-frames");
-  function scrollable() {{  // on a phone the frame may scroll sideways: reachable by keyboard then
-    if (!box) return;
-    if (box.scrollWidth > box.clientWidth + 1) {{
-      box.setAttribute("tabindex", "0"); box.setAttribute("role", "region");
-      box.setAttribute("aria-label", "picture, scrolls sideways");
-    }} else {{
-      box.removeAttribute("tabindex"); box.removeAttribute("role"); box.removeAttribute("aria-label");
-    }}
-  }}
-  scrollable();
-  window.addEventListener("resize", scrollable);
-  root.querySelectorAll("img").forEach(function (img) {{ img.addEventListener("load", scrollable); }});
-}})();
+{SCROLLABLE_FRAMES_JS}}})();
 </script>"""
