@@ -259,9 +259,9 @@ def new_figure(figsize):
 def figure_png(fig, dpi, colors=None):
     """Render `fig` to PNG bytes; with `colors`, reduce to a palette of that many colours
     (about 3x smaller files, indistinguishable for these flat, shaded plots)."""
-    if colors is None:
+    if colors is None:   # the live figure: fast compression (it is sent once, to the kernel's front end)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+        fig.savefig(buf, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 1})
         return buf.getvalue()
     from PIL import Image
 
