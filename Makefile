@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
 	touch $(STAMP)
 
-# The browser tests (tests/test_site.py) drive Debian's Chromium; install it when missing.
+# The browser tests (tests/site/test_site.py) drive Debian's Chromium; install it when missing.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -22,7 +22,7 @@ released notebooks deterministically:
 
 and finally writes _toc.yml: intro, then every chapter in lecture (NN) order, then the
 appendices (appendices/*.md, in file-name order). Running it twice
-gives byte-identical files, which is what `--check` (and tests/test_release.py) relies on.
+gives byte-identical files, which is what `--check` (and tests/course/test_release.py) relies on.
 """
 from __future__ import annotations
 

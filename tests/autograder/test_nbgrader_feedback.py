@@ -1,6 +1,6 @@
 """Plain nbgrader's feedback pages lose the hidden tests, their inputs and their answers
 (course/nbgrader_feedback.py, configured in nbgrader_config.py); the slow end-to-end check is in
-tests/test_grading.py."""
+tests/course/test_grading.py."""
 import sys
 
 import nbformat

@@ -53,7 +53,7 @@ def test_every_table_has_correct_and_buggy_variants_of_each_exercise():
 
 def test_every_graded_exercise_has_a_table():
     """Every exercise a chapter declares (nnlib/checks/chNN.py; tests may register exercises of their
-    own), except the capstone (call fit_predict: graded on accuracy, tests/test_ch09.py)."""
+    own), except the capstone (call fit_predict: graded on accuracy, tests/checks/test_ch09.py)."""
     in_tables = {v.exercise for _, v in VARIANTS}
     declared = {name: e for name, e in EXERCISES.items()
                 if getattr(e.hidden_groups, "__module__", "").startswith("nnlib.checks.ch")}

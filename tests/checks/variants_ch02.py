@@ -1,4 +1,4 @@
-"""Chapter 02's variants: neuron_output. (tests/test_checks.py keeps a few of these as tests of
+"""Chapter 02's variants: neuron_output. (tests/checks/test_checks.py keeps a few of these as tests of
 the engine itself: partial credit per group, the seed taken from NNLIB_GRADING_SEED.)"""
 import math
 

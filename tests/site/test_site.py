@@ -6,7 +6,7 @@ request leaving localhost; math must be typeset by the site's own MathJax; a sli
 drop-down of a widget's player must change the picture; no page may show a traceback; every
 chapter page links to its notebook in Colab.
 
-Issue 14: every page at 390x844 and 1440x900, light and dark (tests/site_survey.py visits each
+Issue 14: every page at 390x844 and 1440x900, light and dark (tests/site/site_survey.py visits each
 once): the ☰/☷ toggles work, axe-core (vendored, tests/vendor) finds nothing serious or critical,
 no answer is printed in plain view under "Check your understanding", every image has a real alt
 text and enough pixels for its size, outputs wrap, headings fit two lines on a phone, pages are

@@ -5,8 +5,6 @@ Correct and buggy variants (points earned, mistake named) are in tests/checks/va
 here: the public checks' words, unfinished work, and hidden cases that are plain data the
 sandboxed grader can send.
 """
-import os
-import sys
 
 import numpy as np
 
@@ -72,7 +70,6 @@ def test_not_implemented_is_reported_once(capsys):
 
 
 def test_hidden_cases_are_plain_data_and_take_integer_seeds():
-    sys.path.insert(0, str(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     from autograder import codec
 
     for exercise in ALL:

@@ -2,7 +2,7 @@
 they follow the chapter anatomy of DESIGN.md and the exercise-cell conventions.
 
 These checks are written for every chapter: a new solutions/NN-slug/slug.ipynb is picked up
-automatically. Only tests/stated_numbers/<chapter>.txt is per chapter (the worked examples' numbers that the prose
+automatically. Only tests/course/stated_numbers/<chapter>.txt is per chapter (the worked examples' numbers that the prose
 states and that a cell must print).
 """
 import re
@@ -16,8 +16,8 @@ from coursetools import (ROOT, SOLUTIONS, UNGRADED, chapter_names, nbgrader_cell
 CHAPTERS = chapter_names(SOLUTIONS)
 
 def stated_numbers(chapter):
-    """Lines a cell of the chapter must print: tests/stated_numbers/<chapter>.txt (# = comment)."""
-    path = ROOT / "tests" / "stated_numbers" / f"{chapter}.txt"
+    """Lines a cell of the chapter must print: tests/course/stated_numbers/<chapter>.txt (# = comment)."""
+    path = ROOT / "tests" / "course" / "stated_numbers" / f"{chapter}.txt"
     if not path.exists():
         return []
     return [line for line in path.read_text(encoding="utf-8").splitlines()

@@ -4,8 +4,6 @@ Correct and buggy variants (points earned, mistake named) are in tests/checks/va
 here: the public checks' words, the answer keys the sandbox leaves out, and hidden cases that
 are plain data.
 """
-import os
-import sys
 
 import numpy as np
 
@@ -40,7 +38,6 @@ def test_answer_keys_name_the_nnlib_functions_the_sandbox_leaves_out():
 
 
 def test_minibatches_hidden_cases_are_plain_data():
-    sys.path.insert(0, str(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     from autograder import codec
 
     for exercise in (MINIBATCHES, SGD_STEP, TRAIN_EPOCH):

@@ -11,16 +11,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from coursetools import ROOT
 from nnlib.widgets import Choice, Explorer, Slider, Toggle, neuron_explorer
 from nnlib.widgets.explorer import FRAME_SCALE, WIDGET_VIEW_MIME, player_mode, png_size, set_tooltip
 
-REPO = Path(__file__).resolve().parents[1]
 IMG = re.compile(r'<img (?:src|data-src)="data:image/png;base64,([A-Za-z0-9+/=]+)" data-keys="([^"]*)"')
 
 
 def load_players_extension():
     """_ext/players.py, the book's Sphinx extension (imported from its file)."""
-    spec = importlib.util.spec_from_file_location("players_ext", REPO / "_ext" / "players.py")
+    spec = importlib.util.spec_from_file_location("players_ext", ROOT / "_ext" / "players.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -494,7 +494,7 @@ IPYWIDGETS_77 = {
 
 def widget_calls():
     """(file, class name, keyword names) for every W.Class(...) call in nnlib/widgets."""
-    for path in sorted((REPO / "nnlib" / "widgets").glob("*.py")):
+    for path in sorted((ROOT / "nnlib" / "widgets").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                     and isinstance(node.func.value, ast.Name) and node.func.value.id == "W" \
@@ -561,7 +561,7 @@ def test_notebook_output_has_html_and_widget_view(tmp_path, monkeypatch):
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        nbformat.v4.new_code_cell(f"import sys; sys.path.insert(0, {str(REPO)!r})"),
+        nbformat.v4.new_code_cell(f"import sys; sys.path.insert(0, {str(ROOT)!r})"),
         nbformat.v4.new_code_cell("from nnlib.widgets import neuron_explorer\nexplorer = neuron_explorer()\nexplorer"),
         nbformat.v4.new_code_cell("print('frames rendered:', explorer.frames_rendered)"),
     ]
@@ -653,7 +653,7 @@ def test_in_the_books_build_a_kernel_renders_frames_and_svg_figures(tmp_path, mo
     monkeypatch.setenv("NNLIB_PLAYER", "full")
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        nbformat.v4.new_code_cell(f"import sys; sys.path.insert(0, {str(REPO)!r})\n"
+        nbformat.v4.new_code_cell(f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
                                   "import matplotlib.pyplot as plt\nimport nnlib.widgets"),
         nbformat.v4.new_code_cell("fig, ax = plt.subplots()\nax.plot([1, 3, 2])\nplt.show()"),
         nbformat.v4.new_code_cell("from nnlib.widgets import batchnorm_comparison\nbatchnorm_comparison()"),

@@ -1,6 +1,6 @@
 """One pass of Chromium over the built site, every page at phone and desktop size, light and dark.
 
-tests/test_site.py asserts on the record this returns; collecting everything in one pass (several
+tests/site/test_site.py asserts on the record this returns; collecting everything in one pass (several
 pages at once, in one browser) keeps the browser tests to a few minutes. For each page and each
 (width, scheme) the record holds: the navigation toggles' behaviour, axe-core's serious/critical
 findings (split into the site's chrome and notebook content), answers shown in plain view under
