@@ -9,7 +9,8 @@ included). Measured on chapters 03 and 06: the SVGs weigh 1.3-2.3x the 100-dpi P
 PNGs at 2x. The explorers' player frames are PNGs at 2 device pixels per CSS pixel
 (explorer.FRAME_SCALE): heat maps and many points are smaller as pixels than as vectors.
 
-    use_book_style()    SVG figures in this kernel; reproducible files (no date, fixed ids)
+    use_book_style()    SVG figures in this kernel; reproducible files (no date, fixed ids);
+                        a row of panels also carries a stacked copy for phones (phone_figures.py)
 
 `import nnlib.widgets` calls use_book_style() when the book's build executes the chapter
 (NNLIB_PLAYER=full, see explorer.player_mode); in Jupyter and Colab nothing changes unless you
@@ -24,8 +25,9 @@ PRINT_KWARGS = {"metadata": {"Date": None}}
 
 def use_book_style(figure_format="svg"):
     """Show this kernel's matplotlib figures as `figure_format` ('svg', or 'retina' for 2x PNG,
-    or 'png') and apply BOOK_RC. Outside an IPython kernel only BOOK_RC is applied.
-    Returns True if the inline backend was configured."""
+    or 'png') and apply BOOK_RC. With 'svg', a figure that is a row of panels also carries a
+    stacked copy that the book shows on phones (phone_figures.py). Outside an IPython kernel
+    only BOOK_RC is applied. Returns True if the inline backend was configured."""
     if figure_format not in ("svg", "retina", "png"):
         raise ValueError(f"figure_format must be 'svg', 'retina' or 'png'; got {figure_format!r}")
     matplotlib.rcParams.update(BOOK_RC)
@@ -45,4 +47,8 @@ def use_book_style(figure_format="svg"):
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
     set_matplotlib_formats(figure_format)
+    if figure_format == "svg":
+        from . import phone_figures
+
+        phone_figures.install(shell)
     return True
