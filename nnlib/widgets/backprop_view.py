@@ -86,13 +86,13 @@ def backprop_stepper(stage=0, steps=0, lr=1.0):
         gs = fig.add_gridspec(2, 2, width_ratios=[1.25, 1], height_ratios=[2.3, 1], left=0.01,
                               right=0.98, bottom=0.08, top=0.95, wspace=0.12, hspace=0.12)
         ax = fig.add_subplot(gs[0, :])
-        ax.set(xlim=(-0.8, 5.6), ylim=(-0.5, 1.5))
+        ax.set(xlim=(-0.8, 5.6), ylim=(-0.55, 1.55))
         ax.axis("off")
         state = {"ax": ax}
         T = state["texts"] = {}
         box = dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.9)
 
-        def label(key, xy, ha="center", va="center", size=8.5, bbox=None):
+        def label(key, xy, ha="center", va="center", size=10.5, bbox=None):
             T[key] = ax.text(*xy, "", ha=ha, va=va, fontsize=size, zorder=4, bbox=bbox)
 
         for a, b, l, i, j in edges:             # weight above the edge, its gradient below
@@ -100,39 +100,39 @@ def backprop_stepper(stage=0, steps=0, lr=1.0):
             ax.plot([x0, x1], [y0, y1], color="0.65", lw=1.2, zorder=1)
             t = 0.5 if (l == 1 or i == j) else 0.27          # the crossing edges: nearer the input
             mx, my = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
-            label(("W", l, i, j), (mx, my + 0.055), bbox=box)
-            label(("dW", l, i, j), (mx, my - 0.055), bbox=box)
+            label(("W", l, i, j), (mx, my + 0.065), bbox=box)
+            label(("dW", l, i, j), (mx, my - 0.065), bbox=box)
         ax.plot([POS["o"][0], 4.95], [0.5, 0.5], color="0.65", lw=1.2, zorder=1)
         for name, (px, py) in POS.items():
-            ax.plot(px, py, "o", ms=30, mfc="#f4f4f4", mec="black", zorder=2)
-            ax.text(px, py, {"o": "ŷ"}.get(name, name), ha="center", va="center", fontsize=11, zorder=3)
-        ax.text(5.1, 0.5, "C", ha="center", va="center", fontsize=12, zorder=3,
+            ax.plot(px, py, "o", ms=34, mfc="#f4f4f4", mec="black", zorder=2)
+            ax.text(px, py, {"o": "ŷ"}.get(name, name), ha="center", va="center", fontsize=13, zorder=3)
+        ax.text(5.1, 0.5, "C", ha="center", va="center", fontsize=14, zorder=3,
                 bbox=dict(boxstyle="square,pad=0.5", fc="#f4f4f4", ec="black"))
-        ax.text(5.1, 0.64, f"y = {Y_EXAMPLE[0, 0]:g}", ha="center", va="bottom", fontsize=9)
-        label("C", (5.1, 0.36), va="top", size=9.5)
+        ax.text(5.1, 0.64, f"y = {Y_EXAMPLE[0, 0]:g}", ha="center", va="bottom", fontsize=11)
+        label("C", (5.1, 0.36), va="top", size=11.5)
         for i, name in enumerate(("x1", "x2")):
             px, py = POS[name]
-            ax.text(px - 0.22, py, f"{name} = {X_EXAMPLE[0, i]:g}", ha="right", va="center", fontsize=10)
+            ax.text(px - 0.22, py, f"{name} = {X_EXAMPLE[0, i]:g}", ha="right", va="center", fontsize=12)
         for l, j, name in ((0, 0, "h1"), (0, 1, "h2"), (1, 0, "o")):
             px, py = POS[name]
             s = 1 if py >= 0.5 else -1          # write above the top units, below the bottom one
             for k, key in enumerate(("b", "za", "delta", "db")):
-                label((key, l, j), (px, py + s * (0.16 + 0.085 * k)))
+                label((key, l, j), (px, py + s * (0.18 + 0.1 * k)))
 
         ax_c = fig.add_subplot(gs[1, 1])
         ax_c.plot(range(MAX_STEPS + 1), costs, "o-", color="0.5", ms=4)
         (state["now"],) = ax_c.plot([], [], "o", color=NEW, ms=9)
         ax_c.set(xlabel="gradient steps taken", ylabel="C = ½(ŷ − y)²", xticks=range(MAX_STEPS + 1),
                  ylim=(0, 1.15 * max(costs)))
-        ax_c.set_title(f"cost after each step w ← w − {lr:g}·∂C/∂w", fontsize=9)
+        ax_c.set_title(f"cost after each step w ← w − {lr:g}·∂C/∂w", fontsize=11)
         ax_c.grid(alpha=0.3)
         ax_e = fig.add_subplot(gs[1, 0])
         ax_e.axis("off")
-        state["eq"] = ax_e.text(0.03, 1.0, "", va="top", ha="left", fontsize=8.5, family="monospace",
+        state["eq"] = ax_e.text(0.03, 1.0, "", va="top", ha="left", fontsize=10.5, family="monospace",
                                 transform=ax_e.transAxes)
-        state["title"] = ax.set_title("", fontsize=10, loc="left")
-        ax.text(1, 1.0, "orange, bold: revealed at this stage     blue: backward pass (δ, ∂C/∂w)",
-                transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color="0.35")
+        state["title"] = ax.set_title("", fontsize=12, loc="left")
+        ax_e.text(0.03, 0.0, "orange, bold: revealed at this stage\nblue: backward pass (δ, ∂C/∂w)",
+                  transform=ax_e.transAxes, ha="left", va="bottom", fontsize=9.5, color="0.35")
         return state
 
     def put(text, content, revealed_at, stage, grad=False):
@@ -168,7 +168,7 @@ def backprop_stepper(stage=0, steps=0, lr=1.0):
 
     controls = {"stage": Slider(0, len(STAGES) - 1, 1, int(stage), label="stage"),
                 "steps": Slider(0, MAX_STEPS, 1, int(steps), label="gradient steps taken")}
-    return Explorer(controls, draw, setup, figsize=(10, 6), max_frames=42,
+    return Explorer(controls, draw, setup, figsize=(10, 6.4), max_frames=42,
                     title="Backpropagation on a 2-2-1 sigmoid network, C = ½ (ŷ − y)²")
 
 
