@@ -36,8 +36,11 @@ bubblewrap:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q bubblewrap; }
 
+# Two processes (pytest-xdist): the book build runs in one while the other tests run in the other
+# (tests/conftest.py keeps each file in one process and starts the longest first).
+TEST_WORKERS ?= 2
 test: $(STAMP) chromium bubblewrap
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder tests
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

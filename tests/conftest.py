@@ -8,6 +8,32 @@ settings.load_profile("course")
 
 
 DEAD_PROXY = "http://127.0.0.1:9"
+# Test files that use the session's book build (the `site` fixture below).
+USES_THE_BOOK = ("test_book.py", "test_site.py")
+# The longest test files after the book (minutes each, measured by `pytest --durations`): started
+# first, so that the two processes finish at about the same time.
+LONGEST_FIRST = ("tests/course/test_colab.py", "tests/autograder/test_autograder.py",
+                 "tests/course/test_notebooks.py", "tests/course/test_grading.py",
+                 "tests/autograder/test_hostile.py", "tests/checks/test_ch09.py")
+
+
+def _group(item, rootpath):
+    name = item.path.name
+    return "book" if name in USES_THE_BOOK else item.path.relative_to(rootpath).as_posix()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """`make test` runs on two processes (pytest-xdist, --dist loadgroup --no-loadscope-reorder).
+    Each test file stays in one process, so its module fixtures (a fresh venv, executed notebooks,
+    a graded batch) are made once; the files that use the book build share a process, so the book
+    is built once. The book's group starts first, then the longest files, then the rest in order."""
+    order = ("book",) + LONGEST_FIRST
+    rank = {group: i for i, group in enumerate(order)}
+    groups = {id(item): _group(item, config.rootpath) for item in items}
+    items.sort(key=lambda item: rank.get(groups[id(item)], len(order)))   # stable: keeps the rest in order
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(groups[id(item)]))
 
 
 @pytest.fixture(scope="session")

@@ -13,20 +13,13 @@ RELEASE = ["-m", "course.release"]      # course/release.py, run from the reposi
 
 
 def test_chapters_and_toc_are_in_sync_with_a_fresh_release():
+    """A fresh release, written to a temporary folder, is byte for byte the committed chapters/ and
+    _toc.yml. This also shows that the release is reproducible: the committed files came from an
+    earlier run (another time, another gradebook), so no date, id or order may vary between runs."""
     result = run([sys.executable, *RELEASE, "--check"], check=False)
     assert result.returncode == 0, (
         "chapters/ or _toc.yml differ from what `make release` writes; run `make release`.\n"
         + result.stdout + result.stderr)
-
-
-def test_release_is_byte_stable(tmp_path):
-    first, second = tmp_path / "a", tmp_path / "b"
-    for out in (first, second):
-        run([sys.executable, *RELEASE, "--out", out, "--db", f"sqlite:///{tmp_path / 'gradebook.db'}"])
-    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
-    assert files
-    for rel in files:
-        assert (first / rel).read_bytes() == (second / rel).read_bytes(), f"{rel} is not stable"
 
 
 @pytest.mark.parametrize("chapter", chapter_names(CHAPTERS))
