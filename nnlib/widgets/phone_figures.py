@@ -33,6 +33,7 @@ import base64
 import math
 import pickle
 import re
+import warnings
 
 from matplotlib.figure import Figure
 from matplotlib.gridspec import GridSpec
@@ -77,7 +78,6 @@ def _copy(fig):
     return pickle.loads(data)
 
 
-
 def stacked_copy(fig, width=NARROW_WIDTH):
     """A copy of fig with its panels stacked in a grid `width` inches wide, or None if fig is not
     a row of panels or is no wider than `width`. One panel per row, each as tall as needed to
@@ -109,10 +109,19 @@ def stacked_copy(fig, width=NARROW_WIDTH):
             ax.set_subplotspec(grid[i // per_row, i % per_row])
             # plt.subplots(sharey=True) hides the tick labels of all but the first panel of a
             # row; stacked, each panel needs its own.
-            if len(ax.get_shared_y_axes().get_siblings(ax)) > 1 and ax.yaxis.get_ticks_position() != "right":
+            shares_y = len(ax.get_shared_y_axes().get_siblings(ax)) > 1
+            if shares_y and ax.yaxis.get_ticks_position() != "right":
                 ax.yaxis.set_tick_params(which="both", labelleft=True)
     copy.set_size_inches(new_w, sum(heights))
-    copy.set_layout_engine("constrained")      # room for titles, labels and the suptitle
+    # Room for titles, labels and the suptitle; "compressed" also closes the gaps that
+    # constrained layout leaves between rows of fixed-aspect images (a row of digits).
+    copy.set_layout_engine("compressed" if per_row > 1 else "constrained")
+    # A title longer than the narrow figure would widen the picture (the inline backend crops
+    # to what is drawn, bbox_inches="tight") and shrink it on the phone: wrap it instead.
+    # (fig.suptitle's Text is kept in fig._suptitle; matplotlib has no public getter for it.)
+    for title in [getattr(copy, "_suptitle", None)] + [ax.title for ax in copy.axes]:
+        if title is not None:
+            title.set_wrap(True)
     return copy
 
 
@@ -141,8 +150,10 @@ def svg_with_narrow(fig, plain):
     if not wide:
         return wide
     try:
-        copy = stacked_copy(fig)
-        narrow = plain(copy) if copy is not None else None
+        with warnings.catch_warnings():     # e.g. a layout warning: the reader sees the wide one
+            warnings.simplefilter("ignore")
+            copy = stacked_copy(fig)
+            narrow = plain(copy) if copy is not None else None
         return embed(wide, narrow) if narrow else wide
     except Exception:               # never break a chapter for a phone variant
         return wide

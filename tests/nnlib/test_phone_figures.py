@@ -91,6 +91,17 @@ def test_stacked_panels_that_shared_y_show_their_own_tick_labels():
     assert shown == [True, True, True]
 
 
+def test_long_titles_wrap_instead_of_widening_the_stacked_figure():
+    fig, axes = row(2)
+    fig.suptitle("Two losses for a classifier: cross-entropy punishes confident mistakes, a long title")
+    axes[0].set_title("loss when the label is y = 1, with a title much longer than the panel is wide")
+    narrow = phone_figures.split(phone_figures.svg_with_narrow(fig, PLAIN))[1]
+    width_pt = float(re.search(r'<svg [^>]*?width="([\d.]+)pt"', narrow).group(1))
+    # the inline backend crops to what is drawn, plus 0.1 in of padding on each side
+    assert width_pt <= (phone_figures.NARROW_WIDTH + 0.2) * 72
+    assert "cross-entropy punishes" in " ".join(texts(narrow))
+
+
 def test_small_panels_go_several_to_a_row():
     fig, axes = plt.subplots(1, 6, figsize=(7, 1.9))
     for ax in axes:

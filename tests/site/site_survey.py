@@ -4,8 +4,9 @@ tests/site/test_site.py asserts on the record this returns; collecting everythin
 pages at once, in one browser) keeps the browser tests to a few minutes. For each page and each
 (width, scheme) the record holds: the navigation toggles' behaviour, axe-core's serious/critical
 findings (split into the site's chrome and notebook content), answers shown in plain view under
-"Check your understanding", images (alt text, pixel density), cell outputs that scroll sideways,
-headings taller than two lines, and, on the desktop light pass, the bytes a first visit downloads.
+"Check your understanding", images (alt text, pixel density, the file shown: a phone may get a
+stacked variant), cell outputs that scroll sideways, headings taller than two lines, and, on the
+desktop light pass, the bytes a first visit downloads.
 """
 import asyncio
 import os
@@ -35,12 +36,15 @@ PROBE = r"""async () => {
       if (text) out.spoilers.push(text.slice(0, 120));
     }
   }
-  // Images of the article: alt text and density (intrinsic width / shown CSS width).
+  // Images of the article: alt text and density (intrinsic width / shown CSS width). src is the
+  // file shown (on a phone a <picture> may show a stacked variant), file the <img>'s own src.
   out.images = [];
   for (const img of document.querySelectorAll('.bd-article img')) {
     const shown = img.getBoundingClientRect().width;
     const src = img.currentSrc || img.src || '';
     out.images.push({src: src.startsWith('data:') ? src.slice(0, 40) : src.split('/').pop(),
+                     file: (img.getAttribute('src') || '').split('/').pop(),
+                     player: !!img.closest('.nnlib-player'),
                      alt: img.getAttribute('alt'), visible: visible(img) && shown > 0,
                      shown: shown, natural: img.naturalWidth, svg: /\.svg($|\?)|^data:image\/svg/.test(src)});
   }
@@ -238,8 +242,34 @@ def survey(base, html_dir, pages):
     return box["records"]
 
 
+# The frame of each axes in a matplotlib SVG: its patch, a rectangle "M x0 y0 L x1 y0 L x1 y1 L x0 y1 z".
+AXES_FRAME = re.compile(r'<g id="axes_\d+">\s*<g id="patch_\d+">\s*<path d="M ([\d.]+) ([\d.]+)\s*'
+                        r'L ([\d.]+) ([\d.]+)\s*L ([\d.]+) ([\d.]+)\s*L ([\d.]+) ([\d.]+)\s*z')
+SVG_WIDTH = re.compile(r'<svg [^>]*?width="([\d.]+)pt"')
+
+
+def panels_in_one_row(svg):
+    """How many panels a matplotlib SVG shows side by side if they form a single row (0 if it has
+    fewer than two, or panels above one another). A panel is an axes frame at least 15% of the
+    figure wide that is not inside another one (colorbars and insets are not panels); axes drawn
+    without a frame (axis off, 3-D) are not seen."""
+    width = float(SVG_WIDTH.search(svg).group(1)) if SVG_WIDTH.search(svg) else 0
+    frames = []
+    for match in AXES_FRAME.finditer(svg):
+        xs, ys = [float(v) for v in match.groups()[0::2]], [float(v) for v in match.groups()[1::2]]
+        frames.append((min(xs), max(xs), min(ys), max(ys)))
+    wide = [f for f in frames if f[1] - f[0] >= 0.15 * width]
+
+    def inside(f, g):
+        return f is not g and g[0] <= (f[0] + f[1]) / 2 <= g[1] and g[2] <= (f[2] + f[3]) / 2 <= g[3]
+
+    panels = [f for f in wide if not any(inside(f, g) for g in wide)]
+    one_row = all(g[2] <= (f[2] + f[3]) / 2 <= g[3] for f in panels for g in panels)
+    return len(panels) if len(panels) >= 2 and one_row else 0
+
+
 def looks_like_a_path(alt):
     return bool(re.search(r"\.(png|jpe?g|svg|gif|webp)\b|^_images/|^[\w./-]+/[\w.-]+$|^[0-9a-f]{20,}", alt.strip()))
 
 
-__all__ = ["survey", "SIZES", "SCHEMES", "SERIOUS", "looks_like_a_path"]
+__all__ = ["survey", "SIZES", "SCHEMES", "SERIOUS", "looks_like_a_path", "panels_in_one_row"]

@@ -9,10 +9,11 @@ chapter page links to its notebook in Colab.
 Issue 14: every page at 390x844 and 1440x900, light and dark (tests/site/site_survey.py visits each
 once): the ☰/☷ toggles work, axe-core (vendored, tests/vendor) finds nothing serious or critical,
 no answer is printed in plain view under "Check your understanding", every image has a real alt
-text and enough pixels for its size, outputs wrap, headings fit two lines on a phone, pages are
-light (first visit <= 4 MB, chapter HTML <= 600 KB, a search <= 3 MB), each chapter has a quiz
-that answers offline, chapters are numbered in the sidebar and their figures per chapter, and a
-printed chapter keeps its headings and code. Screenshots go to _build/screenshots/.
+text and enough pixels for its size, a figure of panels in a row is stacked on a phone, outputs
+wrap, headings fit two lines on a phone, pages are light (first visit <= 4 MB, chapter HTML
+<= 600 KB, a search <= 3 MB), each chapter has a quiz that answers offline, chapters are
+numbered in the sidebar and their figures per chapter, and a printed chapter keeps its headings
+and code. Screenshots go to _build/screenshots/.
 """
 import functools
 import http.server
@@ -27,7 +28,7 @@ import yaml
 
 from coursetools import ROOT
 from course.release import toc_files
-from site_survey import SCHEMES, SIZES, looks_like_a_path, survey
+from site_survey import SCHEMES, SIZES, looks_like_a_path, panels_in_one_row, survey
 from sitetools import CHROMIUM, FLAGS, SCREENSHOTS
 
 REPOSITORY = "https://github.com/nn-from-scratch/neural-networks-from-scratch"
@@ -292,6 +293,65 @@ def test_images_have_at_least_one_pixel_per_css_pixel_on_desktop(records, name):
     blurry = [f"{i['src']}: {i['natural']} px shown at {i['shown']:.0f} px" for i in r["images"]
               if i["visible"] and not i["svg"] and i["natural"] < i["shown"] - 0.5]
     assert not blurry, f"{name}: images upscaled by the browser: {blurry[:5]} ({len(blurry)} in all)"
+
+
+READABLE_ON_A_PHONE = 0.6     # shown / natural width: 10-pt labels at least ~8 CSS px high
+
+
+@pytest.mark.parametrize("name", pages("test_figures_of_panels_in_a_row_are_readable_on_a_phone", CHAPTER_PAGES))
+def test_figures_of_panels_in_a_row_are_readable_on_a_phone(records, html_dir, name):
+    """A static figure of several panels side by side (read from its SVG) is shown at 390 px at
+    least READABLE_ON_A_PHONE of its natural width: its stacked variant (nnlib/widgets/
+    phone_figures.py, _ext/phone_figures.py), not the wide figure squeezed to a third. At 1440 px
+    the wide figure is shown."""
+    problems, checked = [], 0
+    for size in SIZES:
+        for image in _record(records, name, size, "light")["images"]:
+            path = Path(html_dir) / "_images" / image.get("file", "")
+            if image["player"] or not image["visible"] or not path.is_file() or path.suffix != ".svg":
+                continue
+            panels = panels_in_one_row(path.read_text(encoding="utf-8"))
+            if not panels:
+                continue
+            ratio = image["shown"] / image["natural"] if image["natural"] else 0
+            if size == "phone":
+                checked += 1
+                if ratio < READABLE_ON_A_PHONE:
+                    problems.append(f"phone: {image['file']} ({panels} panels, alt {(image['alt'] or '')[:50]!r}) "
+                                    f"shows {image['src']} at {ratio:.2f}x its natural width")
+            elif image["src"] != image["file"]:
+                problems.append(f"desktop: {image['file']} shows {image['src']}, not the wide figure")
+    print(f"{name}: {checked} figures of panels in a row checked at 390 px")
+    assert not problems, f"{name}:\n" + "\n".join(problems)
+
+
+def test_the_survey_tells_a_row_of_panels_from_other_figures():
+    """panels_in_one_row, which the phone test relies on, on matplotlib's own SVGs."""
+    import io
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    def svg(fig):
+        out = io.StringIO()
+        fig.savefig(out, format="svg", bbox_inches="tight")
+        plt.close(fig)
+        return out.getvalue()
+
+    def made(rows, cols, colorbar=False, inset=False):
+        fig, axes = plt.subplots(rows, cols, figsize=(11, 4), squeeze=False)
+        image = axes[0, 0].imshow(np.eye(3))
+        if colorbar:
+            fig.colorbar(image, ax=axes[0, 0])
+        if inset:
+            axes[0, -1].inset_axes([0.6, 0.6, 0.3, 0.3])
+        return svg(fig)
+
+    assert panels_in_one_row(made(1, 3)) == 3
+    assert panels_in_one_row(made(1, 2, inset=True)) == 2           # an inset is not a panel
+    assert panels_in_one_row(made(1, 1, colorbar=True)) == 0        # nor is a colorbar
+    assert panels_in_one_row(made(2, 1)) == 0                       # stacked already
+    assert panels_in_one_row(made(2, 3)) == 0                       # a grid, not a row
 
 
 @pytest.mark.parametrize("name", pages("test_outputs_wrap_headings_fit_and_equations_scroll", PAGES))
