@@ -40,7 +40,7 @@ bubblewrap:
 # (tests/conftest.py keeps each file in one process and starts the longest first).
 TEST_WORKERS ?= 2
 test: $(STAMP) chromium bubblewrap
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder tests
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --no-loadscope-reorder tests
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -17,23 +17,32 @@ LONGEST_FIRST = ("tests/course/test_colab.py", "tests/autograder/test_autograder
                  "tests/autograder/test_hostile.py", "tests/checks/test_ch09.py")
 
 
-def _group(item, rootpath):
-    name = item.path.name
-    return "book" if name in USES_THE_BOOK else item.path.relative_to(rootpath).as_posix()
+def _group(nodeid):
+    """The unit of work of a test: its file, or "book" for the files that use the book build."""
+    path = nodeid.split("::", 1)[0]
+    return "book" if path.rsplit("/", 1)[-1] in USES_THE_BOOK else path
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """`make test` runs on two processes (pytest-xdist, --dist loadgroup --no-loadscope-reorder).
-    Each test file stays in one process, so its module fixtures (a fresh venv, executed notebooks,
-    a graded batch) are made once; the files that use the book build share a process, so the book
-    is built once. The book's group starts first, then the longest files, then the rest in order."""
+    """The book's group first, then the longest files, then the rest in their order."""
     order = ("book",) + LONGEST_FIRST
     rank = {group: i for i, group in enumerate(order)}
-    groups = {id(item): _group(item, config.rootpath) for item in items}
-    items.sort(key=lambda item: rank.get(groups[id(item)], len(order)))   # stable: keeps the rest in order
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(groups[id(item)]))
+    items.sort(key=lambda item: rank.get(_group(item.nodeid), len(order)))   # stable sort
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` runs on two processes (pytest-xdist). Each process gets whole groups (above):
+    a file's module fixtures (a fresh venv, executed notebooks, a graded batch) are made once, and
+    the book is built once. (pytest-xdist's own --dist loadgroup cannot be used: it renames test
+    ids through an attribute that pytest 9 no longer has.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return _group(nodeid)
+
+    return ByGroup(config, log)
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ import http.server
 import json
 import os
 import re
+import sys
 import threading
 from pathlib import Path
 
@@ -62,6 +63,14 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser that drops a connection (a frame no longer needed) is not a test failure;
+        anything else is still printed."""
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 @pytest.fixture(scope="module")
 def html_dir(request):
     """The session's fresh offline build (conftest.site); COURSE_SITE_HTML=_build/html checks a build
@@ -77,7 +86,7 @@ def html_dir(request):
 def server(html_dir):
     html = html_dir
     handler = functools.partial(_QuietHandler, directory=str(html))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
