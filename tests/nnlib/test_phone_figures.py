@@ -31,6 +31,7 @@ def load_extension():
 
 @pytest.fixture(autouse=True)
 def book_rc():
+    plt.close("all")       # figures another test of this process left open are not ours
     with matplotlib.rc_context(BOOK_RC):
         yield
     plt.close("all")
