@@ -273,7 +273,6 @@ class Playground:
         for name in names:
             ctl[name].observe(lambda change, name=name: self._on_control(name, change["new"]), names="value")
         ctl["preset"].observe(lambda change: self._on_preset(change["new"]), names="value")
-        ctl["selected"].observe(lambda change: self.redraw(), names="value")
         ctl["value"].observe(lambda change: self._on_value(change["new"]), names="value")
 
         row = lambda *names_: W.HBox([ctl[n] for n in names_])
@@ -296,6 +295,8 @@ class Playground:
         ])
         self._build_layer_controls()
         self._build_selection()
+        # observed only now: filling the drop-down above would draw the figure once more
+        ctl["selected"].observe(lambda change: self.redraw(), names="value")
         self.redraw()
         return self._box
 

@@ -23,7 +23,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
-from .explorer import new_figure
+from .explorer import new_figure, plain_log_ticks
 from .playground_core import DOMAIN, FEATURES
 
 BLUE, ORANGE = "#0877bd", "#f59322"
@@ -104,6 +104,7 @@ class PlaygroundFigure:
         ax.set_yscale("log")
         ax.yaxis.set_major_locator(LogLocator(numticks=4))       # few ticks: text is what costs time
         ax.yaxis.set_minor_locator(NullLocator())
+        plain_log_ticks(ax.yaxis)                                # 0.1, not 10⁻¹ in mathtext (slow to start)
         ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         ax.tick_params(labelsize=7, length=2, pad=1)
         ax.set_xlabel("epoch", fontsize=7, labelpad=1)
