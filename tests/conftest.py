@@ -31,6 +31,7 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: rank.get(_group(item.nodeid), len(order)))   # stable sort
 
 
+@pytest.hookimpl(optionalhook=True)      # pytest without pytest-xdist runs the tests too
 def pytest_xdist_make_scheduler(config, log):
     """`make test` runs on two processes (pytest-xdist). Each process gets whole groups (above):
     a file's module fixtures (a fresh venv, executed notebooks, a graded batch) are made once, and
