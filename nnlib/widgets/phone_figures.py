@@ -27,12 +27,10 @@ is shown alone.
     install(shell)           wrap the kernel's image/svg+xml formatter for Figures
     stacked_copy(fig)        the stacked copy of a row of panels, or None
     svg_with_narrow(fig, plain_svg)   the wide SVG with the stacked one embedded (or alone)
-    split(svg)               (wide SVG, stacked SVG or None): what the build does
 """
 import base64
 import math
 import pickle
-import re
 import warnings
 
 from matplotlib.figure import Figure
@@ -40,7 +38,6 @@ from matplotlib.gridspec import GridSpec
 
 NARROW_WIDTH = 4.6      # inches: ~440 px natural width, shown at ~0.77x in a 340-px phone column
 MARK = "nnlib-narrow:"
-COMMENT = re.compile(r"<!-- nnlib-narrow:([A-Za-z0-9+/=]*) -->\n")
 
 
 def panels_in_a_row(fig):
@@ -132,15 +129,6 @@ def embed(wide_svg, narrow_svg):
     if not sep:
         raise ValueError("not an SVG document")
     return f"{head}<!-- {MARK}{encoded} -->\n{sep}{tail}"
-
-
-def split(svg):
-    """(the SVG without the embedded variant, the variant's SVG text or None)."""
-    match = COMMENT.search(svg)
-    if match is None:
-        return svg, None
-    narrow = base64.b64decode(match.group(1)).decode("utf-8")
-    return svg[:match.start()] + svg[match.end():], narrow
 
 
 def svg_with_narrow(fig, plain):

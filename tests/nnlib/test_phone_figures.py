@@ -29,6 +29,12 @@ def load_extension():
     return module
 
 
+def split(svg):
+    """(the SVG without its stacked copy, the copy or None), read as the book's build reads it."""
+    ext = load_extension()
+    return ext.strip_variant(svg), ext.narrow_variant(svg)
+
+
 @pytest.fixture(autouse=True)
 def book_rc():
     plt.close("all")       # figures another test of this process left open are not ours
@@ -78,7 +84,7 @@ def test_a_row_of_two_panels_gets_a_copy_with_two_rows_and_the_same_text():
     assert [grid_of(ax) for ax in axes] == [(1, 2, 0, 0), (1, 2, 0, 1)]
     assert tuple(fig.get_size_inches()) == (11, 4)
     assert plt.get_fignums() == [fig.number]
-    wide, narrow = phone_figures.split(phone_figures.svg_with_narrow(fig, PLAIN))
+    wide, narrow = split(phone_figures.svg_with_narrow(fig, PLAIN))
     assert narrow is not None and texts(narrow) == texts(wide)
     assert {"panel 1", "x1", "y1", "a row of panels"} <= set(texts(narrow))
 
@@ -96,7 +102,7 @@ def test_long_titles_wrap_instead_of_widening_the_stacked_figure():
     fig, axes = row(2)
     fig.suptitle("Two losses for a classifier: cross-entropy punishes confident mistakes, a long title")
     axes[0].set_title("loss when the label is y = 1, with a title much longer than the panel is wide")
-    narrow = phone_figures.split(phone_figures.svg_with_narrow(fig, PLAIN))[1]
+    narrow = split(phone_figures.svg_with_narrow(fig, PLAIN))[1]
     width_pt = float(re.search(r'<svg [^>]*?width="([\d.]+)pt"', narrow).group(1))
     # the inline backend crops to what is drawn, plus 0.1 in of padding on each side
     assert width_pt <= (phone_figures.NARROW_WIDTH + 0.2) * 72
@@ -186,8 +192,7 @@ def test_the_wide_svg_without_the_variant_is_byte_identical_to_the_plain_one():
     plt.close("all")
     shown = phone_figures.svg_with_narrow(row(3, figsize=(13, 3.6))[0], PLAIN)
     assert shown != plain and phone_figures.MARK in shown
-    assert phone_figures.split(shown)[0] == plain
-    assert load_extension().strip_variant(shown) == plain
+    assert split(shown)[0] == plain
     assert shown.endswith("-->\n</svg>\n") and "<dc:date>" not in shown
 
 
@@ -229,7 +234,7 @@ def test_in_the_books_build_the_kernel_embeds_the_variant_and_in_jupyter_it_does
                 if "image/svg+xml" in o.get("data", {})]
 
     row_svg, single_svg = run("full")
-    assert phone_figures.split(row_svg)[1] is not None
+    assert split(row_svg)[1] is not None
     assert phone_figures.MARK not in single_svg
     assert all(phone_figures.MARK not in svg for svg in run(None))       # Jupyter, Colab: as before
 
@@ -243,7 +248,7 @@ def test_the_extension_wraps_figures_with_a_variant_in_a_picture(tmp_path):
     plain = PLAIN(row(2)[0])
     plt.close("all")
     shown = phone_figures.svg_with_narrow(row(2)[0], PLAIN)
-    narrow = phone_figures.split(shown)[1]
+    narrow = split(shown)[1]
     sources = tmp_path / "jupyter_execute"
     sources.mkdir()
     (sources / "a.svg").write_text(shown, encoding="utf-8")        # a row of panels
